@@ -1,0 +1,35 @@
+"""Coordinate systems, unit constants and the unit-suffix vocabulary.
+
+Core code works in metres and seconds. Quantities carry their unit in their name:
+``_m``, ``_m2``, ``_s``, ``_mm``, ``_mm_h``, ``_kmh``, ``_persons``, ``_pct``.
+"""
+
+from __future__ import annotations
+
+#: Analysis CRS for Jinan: CGCS2000 / 3-degree Gauss-Kruger CM 117E (metres, easting/northing).
+ANALYSIS_CRS = "EPSG:4548"
+#: CRS of exchange files (GeoJSON, GeoPackage, GeoParquet in ``data/``).
+EXCHANGE_CRS = "EPSG:4326"
+
+#: Planning walking speed [m/s] (domain.md §6.2: use 1.0 m/s for radii, 0.8 m/s as sensitivity).
+WALK_SPEED_M_S = 1.0
+#: Jinan's policy standard of effective shelter area per person [m²] (2024 press release).
+JINAN_SHELTER_M2_PER_PERSON = 2.0
+#: Jinan's 2035 target of effective shelter area per resident [m²].
+JINAN_SHELTER_M2_PER_PERSON_2035 = 3.0
+
+KMH_TO_M_S = 1000.0 / 3600.0
+M_S_TO_KMH = 3600.0 / 1000.0
+SECONDS_PER_MINUTE = 60.0
+SECONDS_PER_HOUR = 3600.0
+
+
+def kmh_to_m_s(speed_kmh: float) -> float:
+    """Convert a speed from km/h to m/s.
+
+    Examples
+    --------
+    >>> kmh_to_m_s(36.0)
+    10.0
+    """
+    return speed_kmh * KMH_TO_M_S
