@@ -1,0 +1,732 @@
+"""Earthquake scenarios: intensity field, building damage and people who need shelter.
+
+Three steps, each a plain function on a GeoDataFrame of population blocks:
+
+1. :func:`intensity_at_points` / :func:`scenario_intensity` -- the elliptical intensity
+   attenuation relation for eastern China (汪素云 et al. 2000; domain.md §4.2), long axis along
+   the fault strike, solved for each site by bisection on the intensity and clipped at the
+   epicentral intensity I0.
+2. :func:`damage_state_probabilities` / :func:`block_damage` -- probabilities of the five
+   Chinese damage states (基本完好 ... 毁坏) from a damage-probability matrix (DPM) by vulnerability
+   class, mixed by the building-stock shares of each block's district (domain.md §4.3).
+3. :func:`displaced_persons` -- people whose homes are uninhabitable, from configurable
+   fractions per damage state (domain.md §4.4). Never more than the block's population.
+
+Every coefficient that domain.md tags [M] (not verified in a source) is a named, overridable
+parameter: the attenuation table (:data:`WANG_2000_EASTERN_CHINA`), the damage-probability matrix
+(:data:`DEFAULT_DPM`, **assumed**), the building-stock shares (:func:`building_stock_shares`,
+**synthetic**) and the displacement fractions (:class:`DisplacementFractions`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jnrisk import _validate
+from jnrisk._errors import ConfigError, DataError, SchemaError
+from jnrisk.units import ANALYSIS_CRS
+
+__all__ = [
+    "AttenuationCoefficients",
+    "WANG_2000_EASTERN_CHINA",
+    "ATTENUATION_TABLES",
+    "QuakeScenario",
+    "epicentral_intensity",
+    "axis_radius_km",
+    "intensity_at_offsets",
+    "intensity_at_points",
+    "scenario_intensity",
+    "DAMAGE_STATES",
+    "VULNERABILITY_CLASSES",
+    "DEFAULT_DPM",
+    "damage_state_probabilities",
+    "building_stock_shares",
+    "BUILDING_STOCK_PROVENANCE",
+    "DisplacementFractions",
+    "block_damage",
+    "displaced_persons",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Attenuation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttenuationCoefficients:
+    """Coefficients of an elliptical intensity attenuation relation.
+
+    ``I_a = a_long + b_long*M - c_long*lg(R_a + r0_long_km)`` along the long axis (fault
+    strike) and ``I_b = a_short + b_short*M - c_short*lg(R_b + r0_short_km)`` across it, with M
+    the surface-wave magnitude Ms and R the epicentral distance in km.
+    """
+
+    name: str
+    a_long: float
+    b_long: float
+    c_long: float
+    r0_long_km: float
+    a_short: float
+    b_short: float
+    c_short: float
+    r0_short_km: float
+    sigma: float
+    source: str
+
+    def __post_init__(self) -> None:
+        bad = [
+            f
+            for f in ("c_long", "c_short", "r0_long_km", "r0_short_km")
+            if not (math.isfinite(getattr(self, f)) and getattr(self, f) > 0)
+        ]
+        if bad:
+            raise ConfigError(
+                f"AttenuationCoefficients {self.name!r}: {bad} must be finite and > 0 "
+                f"(got {[getattr(self, f) for f in bad]})."
+            )
+
+
+#: Eastern China relation of 汪素云, 俞言祥, 高阿甲, 阎秀杰 (2000), 中国分区地震动衰减关系的确定,
+#: 中国地震 16(2). Coefficients are tagged [M] in domain.md §4.2 (from secondary sources, not
+#: seen in the paper); they are self-consistent (I0(M6) = 7.99 on both axes, matching the
+#: catalogue rule I0 = 0.24 + 1.29 M). Fitted on M5.0-7.9; M < 5 is an extrapolation.
+WANG_2000_EASTERN_CHINA = AttenuationCoefficients(
+    name="wang2000_east",
+    a_long=5.019,
+    b_long=1.446,
+    c_long=4.136,
+    r0_long_km=24.0,
+    a_short=2.240,
+    b_short=1.446,
+    c_short=3.070,
+    r0_short_km=9.0,
+    sigma=0.5,
+    source=(
+        "汪素云, 俞言祥, 高阿甲, 阎秀杰 (2000) 中国分区地震动衰减关系的确定, 中国地震 16(2); "
+        "eastern-China coefficients as quoted in domain.md §4.2 [M: not verified in the paper]"
+    ),
+)
+
+#: Named attenuation tables; add a Shandong-specific or the 2013 relation here (or pass an
+#: :class:`AttenuationCoefficients` directly).
+ATTENUATION_TABLES: Mapping[str, AttenuationCoefficients] = MappingProxyType(
+    {WANG_2000_EASTERN_CHINA.name: WANG_2000_EASTERN_CHINA}
+)
+
+#: Validated ranges of a scenario (domain.md §4.2: the relation is fitted on M5.0-7.9 and the
+#: eastern-China depth model is valid for focal depths 4-36 km; we accept a wider envelope).
+MAGNITUDE_RANGE = (4.0, 8.5)
+DEPTH_RANGE_M = (1_000.0, 70_000.0)
+#: Lowest intensity reported; sites further away get this value (intensity < I is "not felt").
+MIN_INTENSITY = 1.0
+
+
+def _coefficients(coefficients: AttenuationCoefficients | str) -> AttenuationCoefficients:
+    if isinstance(coefficients, AttenuationCoefficients):
+        return coefficients
+    if coefficients in ATTENUATION_TABLES:
+        return ATTENUATION_TABLES[coefficients]
+    raise ConfigError(
+        f"unknown attenuation table {coefficients!r}; allowed: {sorted(ATTENUATION_TABLES)} "
+        f"or an AttenuationCoefficients instance."
+    )
+
+
+@dataclass(frozen=True)
+class QuakeScenario:
+    """An earthquake scenario.
+
+    Parameters
+    ----------
+    epicentre_x_m, epicentre_y_m
+        Epicentre easting / northing in ``crs`` (metres).
+    magnitude
+        Surface-wave magnitude Ms, within :data:`MAGNITUDE_RANGE` (4.0-8.5).
+    depth_m
+        Focal depth in metres, within :data:`DEPTH_RANGE_M` (1-70 km). The 汪素云 (2000)
+        relation uses epicentral distance, so depth is recorded and validated but does not
+        change the intensity field.
+    fault_azimuth_deg
+        Strike of the causative fault, degrees clockwise from north in [0, 360). The long axis
+        of the isoseismal ellipses lies along it.
+    crs
+        Metric CRS of the epicentre coordinates (default ``jnrisk.ANALYSIS_CRS``).
+    name
+        Label used in reports.
+
+    Examples
+    --------
+    >>> s = QuakeScenario(500_000.0, 4_060_000.0, magnitude=6.0, depth_m=10_000.0,
+    ...                   fault_azimuth_deg=45.0)
+    >>> round(epicentral_intensity(s.magnitude), 2)
+    7.99
+    """
+
+    epicentre_x_m: float
+    epicentre_y_m: float
+    magnitude: float
+    depth_m: float = 10_000.0
+    fault_azimuth_deg: float = 0.0
+    crs: str = ANALYSIS_CRS
+    name: str = "scenario"
+
+    def __post_init__(self) -> None:
+        problems = _validate.Problems(f"QuakeScenario {self.name!r}")
+        for f in ("epicentre_x_m", "epicentre_y_m", "magnitude", "depth_m", "fault_azimuth_deg"):
+            v = getattr(self, f)
+            if not isinstance(v, int | float | np.integer | np.floating) or not math.isfinite(v):
+                problems.add(f"{f} must be a finite number, got {v!r}")
+        if not problems:
+            lo, hi = MAGNITUDE_RANGE
+            if not lo <= self.magnitude <= hi:
+                problems.add(
+                    f"magnitude={self.magnitude} is outside [{lo}, {hi}] (Ms); the eastern-China "
+                    f"relation is fitted on M5.0-7.9"
+                )
+            lo, hi = DEPTH_RANGE_M
+            if not lo <= self.depth_m <= hi:
+                problems.add(
+                    f"depth_m={self.depth_m:g} is outside [{lo:g}, {hi:g}] m; give the focal "
+                    f"depth in metres (10 km = 10000.0)"
+                )
+            if not 0.0 <= self.fault_azimuth_deg < 360.0:
+                problems.add(
+                    f"fault_azimuth_deg={self.fault_azimuth_deg} must be in [0, 360) degrees "
+                    f"clockwise from north; use fault_azimuth_deg % 360"
+                )
+        problems.raise_if_any(ConfigError)
+        _validate.metric_crs(_HasCrs(self.crs), name=f"QuakeScenario {self.name!r} crs")
+
+
+@dataclass(frozen=True)
+class _HasCrs:
+    crs: Any
+
+
+def epicentral_intensity(
+    magnitude: float | np.ndarray,
+    *,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+) -> float | np.ndarray:
+    """Epicentral intensity I0: the relation at R = 0, the smaller of the two axes.
+
+    Examples
+    --------
+    >>> round(float(epicentral_intensity(6.0)), 2)  # catalogue rule 0.24 + 1.29*6 = 7.98
+    7.99
+    """
+    c = _coefficients(coefficients)
+    m = np.asarray(magnitude, dtype=np.float64)
+    i_long = c.a_long + c.b_long * m - c.c_long * np.log10(c.r0_long_km)
+    i_short = c.a_short + c.b_short * m - c.c_short * np.log10(c.r0_short_km)
+    out = np.minimum(i_long, i_short)
+    return float(out) if out.ndim == 0 else out
+
+
+def axis_radius_km(
+    intensity: float | np.ndarray,
+    magnitude: float,
+    *,
+    axis: str = "long",
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+) -> float | np.ndarray:
+    """Invert one axis: the distance (km) at which the relation gives ``intensity``.
+
+    ``R = 10**((A + B*M - I) / C) - R0``, clipped at 0 (intensities above the axis's value at
+    R = 0 occur nowhere).
+
+    Examples
+    --------
+    >>> round(float(axis_radius_km(6.0, 6.0, axis="long")), 2)
+    48.53
+    """
+    c = _coefficients(coefficients)
+    if axis == "long":
+        a, b, cc, r0 = c.a_long, c.b_long, c.c_long, c.r0_long_km
+    elif axis == "short":
+        a, b, cc, r0 = c.a_short, c.b_short, c.c_short, c.r0_short_km
+    else:
+        raise ConfigError(f"axis={axis!r}; allowed: ['long', 'short'].")
+    i = np.asarray(intensity, dtype=np.float64)
+    r = np.maximum(10.0 ** ((a + b * magnitude - i) / cc) - r0, 0.0)
+    return float(r) if r.ndim == 0 else r
+
+
+def intensity_at_offsets(
+    along_km: np.ndarray,
+    across_km: np.ndarray,
+    magnitude: float,
+    *,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+    min_intensity: float = MIN_INTENSITY,
+    tol: float = 1e-9,
+) -> np.ndarray:
+    """Intensity at sites given by offsets along / across the fault strike (km).
+
+    Solves ``(x/R_a(I))**2 + (y/R_b(I))**2 = 1`` for I by bisection (vectorised), where R_a and
+    R_b invert each axis (:func:`axis_radius_km`). The result is clipped to
+    ``[min_intensity, I0]``: I0 at the epicentre, ``min_intensity`` where the site lies outside
+    the ``min_intensity`` isoseismal.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> # on the long axis at R_a(6) = 48.53 km and on the short axis at R_b(6) = 30.93 km
+    >>> i = intensity_at_offsets(np.array([0.0, 48.526, 0.0]), np.array([0.0, 0.0, 30.930]), 6.0)
+    >>> np.round(i, 2).tolist()
+    [7.99, 6.0, 6.0]
+    """
+    c = _coefficients(coefficients)
+    x = np.abs(np.asarray(along_km, dtype=np.float64))
+    y = np.abs(np.asarray(across_km, dtype=np.float64))
+    if x.shape != y.shape:
+        raise DataError(f"along_km has shape {x.shape} but across_km has shape {y.shape}.")
+    i0 = float(epicentral_intensity(magnitude, coefficients=c))
+    lo_i = min(float(min_intensity), i0)
+
+    def g(i: np.ndarray) -> np.ndarray:
+        ra = axis_radius_km(i, magnitude, axis="long", coefficients=c)
+        rb = axis_radius_km(i, magnitude, axis="short", coefficients=c)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gx = np.where(x > 0, (x / ra) ** 2, 0.0)
+            gy = np.where(y > 0, (y / rb) ** 2, 0.0)
+        return gx + gy
+
+    lo = np.full(x.shape, lo_i)
+    hi = np.full(x.shape, i0)
+    far = g(lo) >= 1.0  # outside the lowest isoseismal
+    # g increases with I (radii shrink); find g(I) = 1 in [lo, hi].
+    n_iter = int(math.ceil(math.log2(max(i0 - lo_i, 1e-12) / tol))) + 1
+    for _ in range(n_iter):
+        mid = 0.5 * (lo + hi)
+        inside = g(mid) < 1.0  # site inside the mid isoseismal -> intensity >= mid
+        lo = np.where(inside, mid, lo)
+        hi = np.where(inside, hi, mid)
+    out = 0.5 * (lo + hi)
+    out = np.where(far, lo_i, out)
+    out = np.where((x == 0) & (y == 0), i0, out)
+    return np.clip(out, lo_i, i0)
+
+
+def _offsets_km(
+    xy_m: np.ndarray, scenario: QuakeScenario
+) -> tuple[np.ndarray, np.ndarray]:
+    dx = (xy_m[:, 0] - scenario.epicentre_x_m) / 1000.0
+    dy = (xy_m[:, 1] - scenario.epicentre_y_m) / 1000.0
+    az = math.radians(scenario.fault_azimuth_deg)
+    along = dx * math.sin(az) + dy * math.cos(az)
+    across = dx * math.cos(az) - dy * math.sin(az)
+    return along, across
+
+
+def intensity_at_points(
+    xy_m: np.ndarray,
+    scenario: QuakeScenario,
+    *,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+    min_intensity: float = MIN_INTENSITY,
+) -> np.ndarray:
+    """Intensity at an ``(n, 2)`` array of easting/northing coordinates in the scenario CRS.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = QuakeScenario(0.0, 0.0, magnitude=6.0, fault_azimuth_deg=90.0)
+    >>> # 48.53 km east lies on the long axis (strike 90 deg) where I = 6.0
+    >>> np.round(intensity_at_points(np.array([[48_526.0, 0.0]]), s), 2).tolist()
+    [6.0]
+    """
+    xy = np.asarray(xy_m, dtype=np.float64).reshape(-1, 2)
+    along, across = _offsets_km(xy, scenario)
+    return intensity_at_offsets(
+        along, across, scenario.magnitude, coefficients=coefficients, min_intensity=min_intensity
+    )
+
+
+def _points_xy(gdf: Any) -> np.ndarray:
+    geoms = gdf.geometry
+    if not (geoms.geom_type == "Point").all():
+        geoms = geoms.representative_point()
+    return np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()])
+
+
+def scenario_intensity(
+    blocks: Any,
+    scenario: QuakeScenario,
+    *,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+    min_intensity: float = MIN_INTENSITY,
+    intensity_col: str = "intensity",
+) -> Any:
+    """Return a copy of ``blocks`` with the scenario intensity in ``intensity_col``.
+
+    Parameters
+    ----------
+    blocks
+        GeoDataFrame of points or polygons (polygons use a representative point) in a metric
+        CRS equal to ``scenario.crs``.
+    scenario
+        The :class:`QuakeScenario`.
+    coefficients
+        Attenuation table (name in :data:`ATTENUATION_TABLES` or an instance).
+    min_intensity
+        Floor of the reported intensity (default 1.0).
+    intensity_col
+        Name of the output column (Chinese intensity scale, GB/T 17742; no unit).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> b = gpd.GeoDataFrame(geometry=[Point(0, 0), Point(0, 30_000)], crs="EPSG:4548")
+    >>> s = QuakeScenario(0.0, 0.0, magnitude=6.0)
+    >>> scenario_intensity(b, s)["intensity"].round(2).tolist()
+    [7.99, 6.53]
+    """
+    _check_blocks_crs(blocks, scenario)
+    _validate.valid_geometry(blocks, name="blocks")
+    out = blocks.copy()
+    out[intensity_col] = intensity_at_points(
+        _points_xy(blocks), scenario, coefficients=coefficients, min_intensity=min_intensity
+    )
+    return out
+
+
+def _check_blocks_crs(blocks: Any, scenario: QuakeScenario) -> None:
+    _validate.same_crs(blocks=blocks, scenario=_HasCrs(scenario.crs))
+
+
+# --------------------------------------------------------------------------------------------
+# Damage
+# --------------------------------------------------------------------------------------------
+
+#: The five Chinese damage states (GB/T 18208 vocabulary): 基本完好, 轻微破坏, 中等破坏, 严重破坏, 毁坏.
+DAMAGE_STATES: tuple[str, ...] = ("none", "slight", "moderate", "severe", "collapse")
+#: Structure (vulnerability) classes: RC frame, brick-concrete (砖混), brick-wood, simple rural.
+VULNERABILITY_CLASSES: tuple[str, ...] = ("rc_frame", "brick_concrete", "brick_wood", "rural")
+
+_DPM_INTENSITIES = (5, 6, 7, 8, 9, 10)
+
+
+def _dpm(rows: dict[str, list[list[float]]]) -> pd.DataFrame:
+    records = []
+    for cls, table in rows.items():
+        for inten, probs in zip(_DPM_INTENSITIES, table, strict=True):
+            records.append((cls, inten, *(p / 100.0 for p in probs)))
+    df = pd.DataFrame(records, columns=["vulnerability_class", "intensity", *DAMAGE_STATES])
+    return df.set_index(["vulnerability_class", "intensity"])
+
+
+#: Damage-probability matrix P(state | intensity, class), rows for intensity V-X.
+#: **ASSUMED**: illustrative values shaped like published Chinese DPMs (《中国大陆地震灾害损失评估
+#: 汇编》 case studies, domain.md §4.3) but not taken from any one source. Replace with a regional
+#: matrix before real use. Between integer intensities the probabilities are interpolated
+#: linearly; below V everything is undamaged, above X row X applies.
+DEFAULT_DPM: pd.DataFrame = _dpm(
+    {
+        "rc_frame": [
+            [100, 0, 0, 0, 0],
+            [85, 11, 3, 1, 0],
+            [65, 22, 9, 3, 1],
+            [40, 30, 19, 8, 3],
+            [18, 27, 30, 17, 8],
+            [5, 15, 30, 30, 20],
+        ],
+        "brick_concrete": [
+            [100, 0, 0, 0, 0],
+            [75, 17, 6, 2, 0],
+            [50, 27, 15, 6, 2],
+            [25, 30, 25, 14, 6],
+            [8, 20, 30, 27, 15],
+            [2, 8, 20, 35, 35],
+        ],
+        "brick_wood": [
+            [100, 0, 0, 0, 0],
+            [60, 25, 11, 3, 1],
+            [35, 30, 20, 11, 4],
+            [15, 25, 30, 20, 10],
+            [5, 12, 25, 33, 25],
+            [1, 4, 15, 35, 45],
+        ],
+        "rural": [
+            [100, 0, 0, 0, 0],
+            [50, 28, 15, 5, 2],
+            [25, 30, 25, 14, 6],
+            [8, 20, 30, 27, 15],
+            [2, 8, 20, 35, 35],
+            [0, 2, 8, 30, 60],
+        ],
+    }
+)
+
+
+def _check_dpm(dpm: pd.DataFrame) -> None:
+    problems = _validate.Problems("damage-probability matrix")
+    if not isinstance(dpm.index, pd.MultiIndex) or dpm.index.nlevels != 2:
+        raise SchemaError(
+            "damage-probability matrix: expected a (vulnerability_class, intensity) MultiIndex "
+            "like jnrisk.quake.DEFAULT_DPM."
+        )
+    missing = [s for s in DAMAGE_STATES if s not in dpm.columns]
+    if missing:
+        raise SchemaError(f"damage-probability matrix: missing damage-state columns {missing}.")
+    p = dpm[list(DAMAGE_STATES)].to_numpy(dtype=np.float64)
+    if not np.isfinite(p).all() or (p < 0).any():
+        problems.add("probabilities must be finite and >= 0")
+    sums = p.sum(axis=1)
+    bad = np.abs(sums - 1.0) > 1e-6
+    if bad.any():
+        problems.add(
+            f"rows must sum to 1 but {_describe(dpm.index[bad])} sum to "
+            f"{np.round(sums[bad][:3], 4).tolist()}"
+        )
+    problems.raise_if_any(DataError)
+
+
+def _describe(labels: Any) -> str:
+    return _validate.describe_rows(list(labels))
+
+
+def damage_state_probabilities(
+    intensity: np.ndarray | float,
+    vulnerability_class: str,
+    *,
+    dpm: pd.DataFrame = DEFAULT_DPM,
+) -> np.ndarray:
+    """P(damage state | intensity) for one class; shape ``(n, 5)`` in :data:`DAMAGE_STATES` order.
+
+    Integer intensities read the matrix; others interpolate linearly between the neighbouring
+    rows; intensities below the lowest row are undamaged, above the highest use the top row.
+
+    Examples
+    --------
+    >>> damage_state_probabilities(7.5, "rc_frame").round(3).tolist()
+    [[0.525, 0.26, 0.14, 0.055, 0.02]]
+    """
+    _check_dpm(dpm)
+    classes = list(dict.fromkeys(dpm.index.get_level_values(0)))
+    if vulnerability_class not in classes:
+        raise ConfigError(
+            f"unknown vulnerability class {vulnerability_class!r}; allowed: {classes}."
+        )
+    table = dpm.loc[vulnerability_class].sort_index()
+    levels = table.index.to_numpy(dtype=np.float64)
+    probs = table[list(DAMAGE_STATES)].to_numpy(dtype=np.float64)
+    # An undamaged row one level below the lowest, so I < lowest row fades to "none".
+    below = np.zeros((1, len(DAMAGE_STATES)))
+    below[0, 0] = 1.0
+    levels = np.concatenate([[levels[0] - 1.0], levels])
+    probs = np.vstack([below, probs])
+    i = np.atleast_1d(np.asarray(intensity, dtype=np.float64))
+    if not np.isfinite(i).all():
+        raise DataError("intensity has NaN or infinite values; fill them before damage.")
+    out = np.column_stack([np.interp(i, levels, probs[:, k]) for k in range(probs.shape[1])])
+    return out
+
+
+#: Where the building-stock shares come from (quoted in reports).
+BUILDING_STOCK_PROVENANCE = (
+    "SYNTHETIC building-stock shares per district (jnrisk.quake._BUILDING_STOCK): assumed values "
+    "written for jnrisk, shaped by the urban/rural character of each district (central urban "
+    "districts mostly RC frame and brick-concrete; outer counties more brick-wood and simple rural "
+    "houses). Not from a survey or census; replace with 全国第一次自然灾害综合风险普查 house data "
+    "before real use."
+)
+
+# (adcode, name_zh, name_en, rc_frame, brick_concrete, brick_wood, rural) -- SYNTHETIC, see above.
+_BUILDING_STOCK = [
+    (370102, "历下区", "Lixia", 0.62, 0.33, 0.04, 0.01),
+    (370103, "市中区", "Shizhong", 0.55, 0.37, 0.06, 0.02),
+    (370104, "槐荫区", "Huaiyin", 0.52, 0.38, 0.07, 0.03),
+    (370105, "天桥区", "Tianqiao", 0.48, 0.40, 0.08, 0.04),
+    (370112, "历城区", "Licheng", 0.42, 0.38, 0.12, 0.08),
+    (370113, "长清区", "Changqing", 0.28, 0.40, 0.18, 0.14),
+    (370114, "章丘区", "Zhangqiu", 0.27, 0.40, 0.19, 0.14),
+    (370115, "济阳区", "Jiyang", 0.22, 0.38, 0.22, 0.18),
+    (370116, "莱芜区", "Laiwu", 0.26, 0.40, 0.19, 0.15),
+    (370117, "钢城区", "Gangcheng", 0.30, 0.42, 0.16, 0.12),
+    (370124, "平阴县", "Pingyin", 0.18, 0.37, 0.25, 0.20),
+    (370126, "商河县", "Shanghe", 0.15, 0.35, 0.27, 0.23),
+]
+
+
+def building_stock_shares() -> pd.DataFrame:
+    """Synthetic building-stock shares by vulnerability class for Jinan's 12 districts.
+
+    Indexed by district name in Chinese (``name_zh``) with ``adcode`` and ``name_en`` columns and
+    one share column per :data:`VULNERABILITY_CLASSES`; each row sums to 1. **Synthetic**: see
+    :data:`BUILDING_STOCK_PROVENANCE`.
+
+    Examples
+    --------
+    >>> s = building_stock_shares()
+    >>> len(s), float(s.loc["历下区", "rc_frame"])
+    (12, 0.62)
+    """
+    df = pd.DataFrame(
+        _BUILDING_STOCK, columns=["adcode", "name_zh", "name_en", *VULNERABILITY_CLASSES]
+    ).set_index("name_zh")
+    df.attrs["provenance"] = BUILDING_STOCK_PROVENANCE
+    return df
+
+
+def _shares_for(
+    districts: pd.Series, shares: pd.DataFrame, classes: list[str]
+) -> np.ndarray:
+    """Match each block's district against the index, ``name_en`` or ``adcode`` of ``shares``."""
+    lookup: dict[Any, np.ndarray] = {}
+    vals = shares[classes].to_numpy(dtype=np.float64)
+    for k, key in enumerate(shares.index):
+        lookup[key] = vals[k]
+        lookup[str(key)] = vals[k]
+    for col in ("name_en", "adcode"):
+        if col in shares.columns:
+            for k, key in enumerate(shares[col]):
+                lookup.setdefault(key, vals[k])
+                lookup.setdefault(str(key), vals[k])
+    out = np.empty((len(districts), len(classes)))
+    unknown = []
+    for r, d in enumerate(districts.to_numpy()):
+        v = lookup.get(d, lookup.get(str(d)))
+        if v is None:
+            unknown.append(r)
+        else:
+            out[r] = v
+    if unknown:
+        names = sorted({str(districts.iloc[r]) for r in unknown})[:5]
+        raise DataError(
+            f"blocks: district values {names} at {_describe(districts.index[unknown])} are not "
+            f"in the building-stock table (it has {list(shares.index)[:12]}); pass "
+            f"stock_shares= with a row for each district."
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class DisplacementFractions:
+    """Share of residents displaced (home uninhabitable) per damage state.
+
+    Defaults [M] (domain.md §4.4): none 0, slight 0, moderate ``f_m`` = 0.3 (a parameter in
+    [0, 0.5] of the GB/T 18208.4-style homeless estimate), severe 0.9 (HAZUS multi-family
+    "extensive"), collapse 1.0 (HAZUS "complete"). All must be in [0, 1].
+    """
+
+    none: float = 0.0
+    slight: float = 0.0
+    moderate: float = 0.3
+    severe: float = 0.9
+    collapse: float = 1.0
+    source: str = field(
+        default="domain.md §4.4 [M]: f_m in [0, 0.5]; HAZUS extensive 0.9, complete 1.0"
+    )
+
+    def __post_init__(self) -> None:
+        bad = {s: getattr(self, s) for s in DAMAGE_STATES if not 0.0 <= getattr(self, s) <= 1.0}
+        if bad:
+            raise ConfigError(
+                f"DisplacementFractions: fractions must be in [0, 1]; got {bad}."
+            )
+
+    def as_array(self) -> np.ndarray:
+        return np.array([getattr(self, s) for s in DAMAGE_STATES], dtype=np.float64)
+
+
+def block_damage(
+    blocks: Any,
+    scenario: QuakeScenario,
+    *,
+    district_col: str = "district",
+    stock_shares: pd.DataFrame | None = None,
+    dpm: pd.DataFrame = DEFAULT_DPM,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+) -> Any:
+    """Intensity and damage-state probabilities per block (mixed over the district's stock).
+
+    Returns a copy of ``blocks`` with ``intensity`` and ``p_<state>`` columns (one per
+    :data:`DAMAGE_STATES`; they sum to 1 per row).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> b = gpd.GeoDataFrame({"district": ["历下区"]}, geometry=[Point(0, 0)], crs="EPSG:4548")
+    >>> d = block_damage(b, QuakeScenario(0.0, 0.0, magnitude=6.0))
+    >>> round(float(d[[f"p_{s}" for s in DAMAGE_STATES]].sum(axis=1).iloc[0]), 6)
+    1.0
+    """
+    _validate.require_columns(blocks, [district_col], name="blocks")
+    shares = building_stock_shares() if stock_shares is None else stock_shares
+    classes = [c for c in VULNERABILITY_CLASSES if c in shares.columns] or list(
+        dict.fromkeys(dpm.index.get_level_values(0))
+    )
+    missing = [c for c in classes if c not in shares.columns]
+    if missing:
+        raise SchemaError(f"stock_shares: missing class columns {missing}.")
+    out = scenario_intensity(blocks, scenario, coefficients=coefficients)
+    mix = _shares_for(blocks[district_col], shares, classes)
+    row_sum = mix.sum(axis=1)
+    if (np.abs(row_sum - 1.0) > 1e-6).any():
+        raise DataError(
+            f"stock_shares: class shares must sum to 1 per district; got "
+            f"{np.round(np.unique(row_sum), 4)[:5].tolist()}."
+        )
+    inten = out["intensity"].to_numpy()
+    p = np.zeros((len(out), len(DAMAGE_STATES)))
+    for k, cls in enumerate(classes):
+        p += mix[:, [k]] * damage_state_probabilities(inten, cls, dpm=dpm)
+    for k, s in enumerate(DAMAGE_STATES):
+        out[f"p_{s}"] = p[:, k]
+    return out
+
+
+def displaced_persons(
+    blocks: Any,
+    scenario: QuakeScenario,
+    *,
+    persons_col: str = "persons",
+    district_col: str = "district",
+    fractions: DisplacementFractions | None = None,
+    stock_shares: pd.DataFrame | None = None,
+    dpm: pd.DataFrame = DEFAULT_DPM,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+) -> Any:
+    """Displaced persons per block for a scenario (fixed-shelter demand, days to weeks).
+
+    ``displaced_persons = persons * sum_s P(s) * fraction(s)`` where P(s) is the block's
+    damage-state mix (:func:`block_damage`). Since the probabilities sum to 1 and each fraction
+    is at most 1, a block never displaces more people than live there.
+
+    Returns a copy of ``blocks`` with ``intensity``, ``p_<state>`` and ``displaced_persons``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> b = gpd.GeoDataFrame({"district": ["历下区", "历下区"], "persons": [1000, 1000]},
+    ...                      geometry=[Point(0, 0), Point(0, 80_000)], crs="EPSG:4548")
+    >>> d = displaced_persons(b, QuakeScenario(0.0, 0.0, magnitude=6.0))
+    >>> d["displaced_persons"].round(1).tolist()
+    [202.8, 9.5]
+    """
+    persons = _validate.non_negative_values(blocks, persons_col, name="blocks")
+    frac = (fractions or DisplacementFractions()).as_array()
+    out = block_damage(
+        blocks,
+        scenario,
+        district_col=district_col,
+        stock_shares=stock_shares,
+        dpm=dpm,
+        coefficients=coefficients,
+    )
+    p = out[[f"p_{s}" for s in DAMAGE_STATES]].to_numpy()
+    share = np.clip(p @ frac, 0.0, 1.0)
+    out["displaced_persons"] = np.minimum(persons * share, persons)
+    return out
