@@ -1,0 +1,23 @@
+"""Exact evacuation / shelter-capacity allocation (a transportation problem, issue 4).
+
+Array level (no geometry): :func:`solve_transport` (exact) and :func:`greedy_transport`
+(nearest-shelter-with-room baseline), both returning a :class:`TransportSolution`.
+Network level: :func:`allocate_shelters` and :func:`greedy_nearest`, returning an
+:class:`AllocationResult` of GeoDataFrames.
+"""
+
+from __future__ import annotations
+
+from jnrisk.allocation.solve import (
+    TransportSolution,
+    default_unserved_cost,
+    greedy_transport,
+    solve_transport,
+)
+
+__all__ = [
+    "TransportSolution",
+    "default_unserved_cost",
+    "greedy_transport",
+    "solve_transport",
+]
