@@ -316,9 +316,7 @@ def intensity_at_offsets(
     return np.clip(out, lo_i, i0)
 
 
-def _offsets_km(
-    xy_m: np.ndarray, scenario: QuakeScenario
-) -> tuple[np.ndarray, np.ndarray]:
+def _offsets_km(xy_m: np.ndarray, scenario: QuakeScenario) -> tuple[np.ndarray, np.ndarray]:
     dx = (xy_m[:, 0] - scenario.epicentre_x_m) / 1000.0
     dy = (xy_m[:, 1] - scenario.epicentre_y_m) / 1000.0
     az = math.radians(scenario.fault_azimuth_deg)
@@ -578,9 +576,7 @@ def building_stock_shares() -> pd.DataFrame:
     return df
 
 
-def _shares_for(
-    districts: pd.Series, shares: pd.DataFrame, classes: list[str]
-) -> np.ndarray:
+def _shares_for(districts: pd.Series, shares: pd.DataFrame, classes: list[str]) -> np.ndarray:
     """Match each block's district against the index, ``name_en`` or ``adcode`` of ``shares``."""
     lookup: dict[Any, np.ndarray] = {}
     vals = shares[classes].to_numpy(dtype=np.float64)
@@ -631,9 +627,7 @@ class DisplacementFractions:
     def __post_init__(self) -> None:
         bad = {s: getattr(self, s) for s in DAMAGE_STATES if not 0.0 <= getattr(self, s) <= 1.0}
         if bad:
-            raise ConfigError(
-                f"DisplacementFractions: fractions must be in [0, 1]; got {bad}."
-            )
+            raise ConfigError(f"DisplacementFractions: fractions must be in [0, 1]; got {bad}.")
 
     def as_array(self) -> np.ndarray:
         return np.array([getattr(self, s) for s in DAMAGE_STATES], dtype=np.float64)

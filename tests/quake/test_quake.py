@@ -216,8 +216,9 @@ def _blocks(n: int, rng: np.random.Generator, *, spread_m: float = 60_000.0) -> 
             "persons": rng.integers(0, 5000, n),
             "district": rng.choice(stock.index.to_numpy(), n),
         },
-        geometry=gpd.points_from_xy(rng.uniform(-spread_m, spread_m, n),
-                                    rng.uniform(-spread_m, spread_m, n)),
+        geometry=gpd.points_from_xy(
+            rng.uniform(-spread_m, spread_m, n), rng.uniform(-spread_m, spread_m, n)
+        ),
         crs="EPSG:4548",
     )
 
@@ -251,8 +252,9 @@ def test_displaced_hand_value_and_district_keys(rng: np.random.Generator) -> Non
         row = (1 - w) * t.loc[7].to_numpy() + w * t.loc[8].to_numpy()
         expected += stock[cls] * float(row @ frac)
     for key in ("历下区", "Lixia", 370102):
-        b = gpd.GeoDataFrame({"persons": [1000], "district": [key]}, geometry=[Point(0, 0)],
-                             crs="EPSG:4548")
+        b = gpd.GeoDataFrame(
+            {"persons": [1000], "district": [key]}, geometry=[Point(0, 0)], crs="EPSG:4548"
+        )
         out = displaced_persons(b, QuakeScenario(0.0, 0.0, magnitude=6.0))
         assert out["displaced_persons"].iloc[0] == pytest.approx(1000 * expected, rel=1e-9)
 
@@ -289,8 +291,9 @@ def test_scenario_in_degrees_rejected() -> None:
 
 
 def test_blocks_in_degrees_rejected() -> None:
-    b = gpd.GeoDataFrame({"persons": [1], "district": ["历下区"]}, geometry=[Point(117, 36.6)],
-                         crs="EPSG:4326")
+    b = gpd.GeoDataFrame(
+        {"persons": [1], "district": ["历下区"]}, geometry=[Point(117, 36.6)], crs="EPSG:4326"
+    )
     with pytest.raises(CRSError, match="to_crs"):
         displaced_persons(b, QuakeScenario(0.0, 0.0, magnitude=6.0))
 

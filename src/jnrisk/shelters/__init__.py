@@ -1,0 +1,19 @@
+"""Emergency shelters: capacity, accessibility (E2SFCA), coverage and new sites.
+
+Submodules: :mod:`~jnrisk.shelters.capacity`, :mod:`~jnrisk.shelters.access`,
+:mod:`~jnrisk.shelters.coverage`, :mod:`~jnrisk.shelters.site_new`.
+"""
+
+from __future__ import annotations
+
+from jnrisk.shelters.access import e2sfca, gaussian_weights, step_weights
+from jnrisk.shelters.capacity import STANDARDS, PerCapitaStandard, shelter_capacity
+
+__all__ = [
+    "STANDARDS",
+    "PerCapitaStandard",
+    "e2sfca",
+    "gaussian_weights",
+    "shelter_capacity",
+    "step_weights",
+]
