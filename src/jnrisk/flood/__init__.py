@@ -1,0 +1,40 @@
+"""Urban waterlogging: design storms, SCS-CN runoff, DEM ponding, hot spots (issue 6).
+
+Public functions are re-exported here; the numba kernels live in ``jnrisk.flood._kernels``.
+"""
+
+from __future__ import annotations
+
+from jnrisk.flood.runoff import (
+    DEFAULT_CN_TABLE,
+    curve_number,
+    retention_mm,
+    runoff_depth,
+    scs_runoff_mm,
+)
+from jnrisk.flood.storm import (
+    JINAN_2007_07_18_RECORD_DEPTHS_MM,
+    JINAN_PLACEHOLDER_UNVERIFIED,
+    Hyetograph,
+    StormFormula,
+    StormFormulaTable,
+    chicago_hyetograph,
+    hyetograph_from_table,
+    jinan_2007_07_18,
+)
+
+__all__ = [
+    "DEFAULT_CN_TABLE",
+    "JINAN_2007_07_18_RECORD_DEPTHS_MM",
+    "JINAN_PLACEHOLDER_UNVERIFIED",
+    "Hyetograph",
+    "StormFormula",
+    "StormFormulaTable",
+    "chicago_hyetograph",
+    "curve_number",
+    "hyetograph_from_table",
+    "jinan_2007_07_18",
+    "retention_mm",
+    "runoff_depth",
+    "scs_runoff_mm",
+]
