@@ -1,0 +1,143 @@
+"""Snap points (shelters, population blocks, incidents) to the nearest network node."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from jnrisk._errors import ConfigError, CRSError, DataError, JnriskWarning, SchemaError
+from jnrisk._validate import describe_rows, same_crs
+
+__all__ = ["SnapResult", "snap_points"]
+
+_ON_FAR = ("warn", "raise", "ignore")
+
+
+@dataclass(frozen=True, eq=False)
+class SnapResult:
+    """Nearest network node of each point.
+
+    Attributes
+    ----------
+    node : int64 array
+        Node index (``0..net.n_nodes-1``) nearest to each point (always given).
+    snap_distance_m : float64 array
+        Straight-line distance [m] from the point to that node.
+    too_far : bool array
+        ``snap_distance_m > max_snap_m``: the point is off the network.
+    index : pandas.Index
+        The points' index, kept for :meth:`to_frame`.
+    """
+
+    node: np.ndarray
+    snap_distance_m: np.ndarray
+    too_far: np.ndarray
+    index: Any
+
+    def to_frame(self):
+        """Return a DataFrame (``node``, ``snap_distance_m``, ``too_far``) on the points' index."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"node": self.node, "snap_distance_m": self.snap_distance_m, "too_far": self.too_far},
+            index=self.index,
+        )
+
+
+def snap_points(
+    net: Any,
+    points: Any,
+    *,
+    max_snap_m: float = 500.0,
+    on_far: str = "warn",
+) -> SnapResult:
+    """Snap each point to its nearest network node (KD-tree, straight-line metres).
+
+    Parameters
+    ----------
+    net : RoadNetwork
+        A network with node coordinates and a metric CRS.
+    points : geopandas.GeoDataFrame
+        Point geometries in the network's CRS. Not modified.
+    max_snap_m : float
+        Points farther than this [m] from every node are flagged ``too_far`` (their nearest
+        node is still returned).
+    on_far : {"warn", "raise", "ignore"}
+        What to do about flagged points: a :class:`JnriskWarning` naming them, a
+        :class:`DataError`, or nothing.
+
+    Returns
+    -------
+    SnapResult
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 2], [1, 0], [100.0, 100.0],
+    ...                            x=[0.0, 100.0], y=[0.0, 0.0], crs="EPSG:4548")
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(90, 5)], crs="EPSG:4548")
+    >>> snap = snap_points(net, pts)
+    >>> int(snap.node[0]), round(float(snap.snap_distance_m[0]), 2)
+    (1, 11.18)
+    """
+    import geopandas as gpd
+    import shapely
+    from scipy.spatial import cKDTree
+
+    if on_far not in _ON_FAR:
+        raise ConfigError(f"on_far={on_far!r} is not allowed; use one of {list(_ON_FAR)}.")
+    if not (max_snap_m >= 0):
+        raise ConfigError(f"max_snap_m={max_snap_m}; it must be >= 0 metres.")
+    if not isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
+        raise SchemaError(
+            f"points must be a geopandas.GeoDataFrame of Points, got {type(points).__name__}."
+        )
+    if getattr(net, "x", None) is None or net.crs is None:
+        raise CRSError(
+            "the network has no node coordinates or no CRS (built with RoadNetwork.from_csr "
+            "without x/y/crs); rebuild it with x=, y= and crs= to snap points."
+        )
+    same_crs(points=points, network=net)
+    geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
+    missing = (geoms.isna() | geoms.is_empty).to_numpy()
+    if missing.any():
+        raise DataError(
+            f"points: missing or empty geometry at {describe_rows(points.index[missing])}; "
+            f"drop those rows."
+        )
+    gtype = geoms.geom_type.to_numpy()
+    wrong = gtype != "Point"
+    if wrong.any():
+        raise SchemaError(
+            f"points: expected Point geometries but found {sorted(set(gtype[wrong]))} at "
+            f"{describe_rows(points.index[wrong])}; use points.representative_point() for "
+            f"polygons."
+        )
+    if net.n_nodes == 0:
+        raise DataError("the network has no nodes to snap to.")
+    xy = shapely.get_coordinates(geoms.to_numpy())
+    if xy.shape[0] == 0:
+        empty = np.zeros(0)
+        return SnapResult(empty.astype(np.int64), empty, empty.astype(bool), points.index)
+    tree = cKDTree(np.column_stack([net.x, net.y]))
+    dist, node = tree.query(xy, k=1)
+    node = node.astype(np.int64)
+    dist = dist.astype(np.float64)
+    too_far = dist > max_snap_m
+    if too_far.any() and on_far != "ignore":
+        msg = (
+            f"points: {int(too_far.sum()):,} of {len(dist):,} points lie more than "
+            f"{max_snap_m:g} m from the network (up to {dist[too_far].max():,.0f} m) at "
+            f"{describe_rows(points.index[too_far])}; they are outside the network's extent "
+            f"or on a missing road. Check their CRS/location, extend the roads, or raise "
+            f"max_snap_m."
+        )
+        if on_far == "raise":
+            raise DataError(msg)
+        warnings.warn(msg, JnriskWarning, stacklevel=2)
+    return SnapResult(node=node, snap_distance_m=dist, too_far=too_far, index=points.index)
