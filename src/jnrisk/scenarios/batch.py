@@ -1,0 +1,583 @@
+"""Run one scenario, or many on Dask distributed, with atomic, resumable outputs.
+
+``run(scenario, city)`` dispatches to the kind's registered runner; notebooks, the CLI and the
+batch runner all go through it. ``run_batch`` ships one task per unfinished scenario to a
+Dask cluster (a local one by default, or ``scheduler="tcp://HOST:8786"``). Each worker loads
+the city once, through ``city_loader(**city_args)``, into a per-process cache, so a task carries
+only its scenario. Each task writes its own outputs (see :mod:`jnrisk.scenarios.store`): a
+finished scenario is one whose metrics file exists, so a re-run with ``resume=True`` skips it,
+and a worker killed mid-run loses nothing (the scheduler re-runs its task elsewhere) and
+duplicates nothing (one metrics file per scenario id, replaced atomically).
+
+For a remote scheduler, ``out`` must be a folder every worker can write (a shared disk), and
+``city_loader`` must be importable on the workers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jnrisk._errors import ConfigError, JnriskError, SolverError
+from jnrisk.scenarios.config import Scenario
+from jnrisk.scenarios.registry import ScenarioResult, get_kind
+from jnrisk.scenarios.store import check_writable, finished_ids, write_error, write_result
+
+__all__ = ["BatchSummary", "batch_main", "cli_batch", "run", "run_batch", "worker_city"]
+
+_ADDRESS_RE = re.compile(r"^(tcp|tls|ucx|inproc)://\S+$")
+_CLIENT_CHOICES = ("a distributed.Client", "None (start a LocalCluster)", "'synchronous'")
+#: Seconds to wait for an existing scheduler before giving up.
+CONNECT_TIMEOUT_S = 5.0
+
+
+# --------------------------------------------------------------------------------------------
+# One scenario
+# --------------------------------------------------------------------------------------------
+
+
+def run(scenario: Scenario, city: Any = None) -> ScenarioResult:
+    """Run one scenario with its kind's registered runner.
+
+    Parameters
+    ----------
+    scenario
+        A validated :class:`~jnrisk.scenarios.Scenario`.
+    city
+        Whatever the kind's runner needs (for the hazard kinds, the loaded Jinan data);
+        the built-in ``synthetic_allocation`` kind ignores it.
+
+    Returns
+    -------
+    ScenarioResult
+
+    Examples
+    --------
+    >>> from jnrisk.scenarios import Scenario
+    >>> s = Scenario.from_dict({"name": "t", "kind": "synthetic_allocation",
+    ...                         "hazard": {"grid_size": 6}, "seed": 1})
+    >>> sorted(run(s).layers)
+    ['blocks', 'shelters']
+    """
+    if not isinstance(scenario, Scenario):
+        raise ConfigError(
+            f"run() needs a Scenario, got {type(scenario).__name__}; build one with "
+            f"Scenario.from_dict(...) or load_scenarios(path)."
+        )
+    runner = _runner_for(scenario.kind)
+    return _call_runner(runner, scenario, city)
+
+
+def _runner_for(kind: str) -> Callable[[Scenario, Any], ScenarioResult]:
+    spec = get_kind(kind)
+    if spec.runner is None:
+        raise ConfigError(
+            f"scenario kind {kind!r} has no runner registered yet "
+            f"({spec.description or spec.params_cls.__name__}); import the module that "
+            f"registers it (jnrisk.scenarios.register_kind({kind!r}, ..., runner))."
+        )
+    return spec.runner
+
+
+def _call_runner(runner: Callable[..., Any], scenario: Scenario, city: Any) -> ScenarioResult:
+    result = runner(scenario, city)
+    if not isinstance(result, ScenarioResult):
+        raise SolverError(
+            f"the runner of kind {scenario.kind!r} ({getattr(runner, '__qualname__', runner)}) "
+            f"returned {type(result).__name__}, not a ScenarioResult."
+        )
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Worker side
+# --------------------------------------------------------------------------------------------
+
+_CITY_CACHE: dict[str, Any] = {}
+_CITY_LOCK = threading.Lock()
+
+
+def _city_key(loader: Callable[..., Any], args: Mapping[str, Any]) -> str:
+    name = f"{getattr(loader, '__module__', '?')}.{getattr(loader, '__qualname__', repr(loader))}"
+    return name + ":" + json.dumps(dict(args), sort_keys=True, default=repr)
+
+
+def worker_city(loader: Callable[..., Any] | None, args: Mapping[str, Any] | None = None) -> Any:
+    """Return ``loader(**args)``, loaded once per process and cached by loader and arguments.
+
+    Batch tasks call this on the workers, so each worker process reads the city once.
+    """
+    if loader is None:
+        return None
+    args = dict(args or {})
+    key = _city_key(loader, args)
+    with _CITY_LOCK:
+        if key not in _CITY_CACHE:
+            _CITY_CACHE[key] = loader(**args)
+        return _CITY_CACHE[key]
+
+
+def _version() -> str:
+    from jnrisk import __version__
+
+    return __version__
+
+
+def _run_task(
+    scenario: Scenario,
+    runner: Callable[..., Any],
+    out: str,
+    city_loader: Callable[..., Any] | None,
+    city_args: Mapping[str, Any],
+    skip_finished_since: float | None,
+) -> dict[str, Any]:
+    """One batch task: run the scenario and write its outputs; never raises on scenario errors.
+
+    ``skip_finished_since``: ``None`` always runs; a time stamp ``t`` (``time.time()``) skips
+    the scenario when its metrics file was written at or after ``t`` (0.0: whenever).
+    """
+    sid = scenario.scenario_id
+    metrics_path = Path(out) / "metrics" / f"{sid}.parquet"
+    if skip_finished_since is not None:
+        try:
+            finished = metrics_path.stat().st_mtime >= skip_finished_since
+        except FileNotFoundError:
+            finished = False
+        if finished:
+            # A retry after the worker died between writing the metrics and reporting back.
+            return {"scenario_id": sid, "status": "skipped", "elapsed_s": 0.0}
+    t0 = time.perf_counter()
+    try:
+        city = worker_city(city_loader, city_args)
+        result = _call_runner(runner, scenario, city)
+        elapsed = time.perf_counter() - t0
+        write_result(
+            out,
+            scenario,
+            result,
+            extra={"elapsed_s": elapsed, "worker_pid": os.getpid(), "jnrisk_version": _version()},
+        )
+        return {"scenario_id": sid, "status": "ok", "elapsed_s": elapsed}
+    except Exception as exc:
+        elapsed = time.perf_counter() - t0
+        info = {
+            "error_type": type(exc).__name__,
+            "message": str(exc),
+            "traceback": traceback.format_exc(),
+            "worker_pid": os.getpid(),
+            "elapsed_s": elapsed,
+        }
+        try:
+            write_error(out, scenario, info)
+        except OSError as werr:  # pragma: no cover - disk full etc.
+            info["message"] += f" (and the error file could not be written: {werr})"
+        return {
+            "scenario_id": sid,
+            "status": "failed",
+            "elapsed_s": elapsed,
+            "error": f"{type(exc).__name__}: {exc}",
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Client side
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch did.
+
+    ``completed`` scenarios ran and wrote outputs now, ``skipped`` were already finished
+    (resume), ``failed`` are recorded in ``out/errors/<id>.json`` (ids in ``failed_ids``,
+    first error lines in ``errors``).
+    """
+
+    out: Path
+    total: int
+    completed: int
+    skipped: int
+    failed: int
+    elapsed_s: float
+    failed_ids: tuple[str, ...] = ()
+    errors: dict[str, str] = field(default_factory=dict)
+    n_workers: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no scenario failed."""
+        return self.failed == 0
+
+    def summary(self) -> str:
+        """A short human-readable report (what the CLI prints)."""
+        rate = self.completed / self.elapsed_s if self.elapsed_s > 0 else float("nan")
+        lines = [
+            f"jnrisk batch: {self.total} scenario(s) -> {self.out}",
+            f"  completed {self.completed}, skipped (already finished) {self.skipped}, "
+            f"failed {self.failed}; {self.elapsed_s:.1f} s on {self.n_workers} worker(s) "
+            f"({rate:.2f} scenarios/s)",
+        ]
+        for sid in self.failed_ids[:10]:
+            lines.append(f"  FAILED {sid}: {self.errors.get(sid, '')[:200]}")
+        if self.failed > 10:
+            lines.append(f"  ... and {self.failed - 10} more; see {self.out / 'errors'}")
+        if self.failed:
+            lines.append(f"  error details (tracebacks): {self.out / 'errors'}/<id>.json")
+        return "\n".join(lines)
+
+
+def _check_scenarios(scenarios: Any) -> list[Scenario]:
+    if isinstance(scenarios, Scenario):
+        scenarios = [scenarios]
+    if isinstance(scenarios, (str, bytes, Path)):
+        raise ConfigError(
+            "run_batch() needs Scenario objects; for a file use load_scenarios(path) first "
+            "(or batch_main(path, out=...))."
+        )
+    scenarios = list(scenarios)
+    if not scenarios:
+        raise ConfigError("run_batch(): no scenarios given (the list is empty).")
+    bad = [i for i, s in enumerate(scenarios) if not isinstance(s, Scenario)]
+    if bad:
+        raise ConfigError(
+            f"run_batch(): items at positions {bad[:5]} are not Scenario objects "
+            f"(e.g. {type(scenarios[bad[0]]).__name__})."
+        )
+    first: dict[str, str] = {}
+    for s in scenarios:
+        if s.scenario_id in first:
+            raise ConfigError(
+                f"run_batch(): scenarios {first[s.scenario_id]!r} and {s.name!r} have identical "
+                f"parameters (id {s.scenario_id}); remove one."
+            )
+        first[s.scenario_id] = s.name
+    return scenarios
+
+
+def _connect(scheduler: str) -> Any:
+    from distributed import Client
+
+    if not isinstance(scheduler, str) or not _ADDRESS_RE.match(scheduler):
+        raise ConfigError(
+            f"scheduler address {scheduler!r} is not valid; use 'tcp://HOST:PORT' "
+            f"(e.g. tcp://10.0.0.5:8786)."
+        )
+    try:
+        return Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {scheduler} within {CONNECT_TIMEOUT_S:g} s "
+            f"({type(exc).__name__}); check the address and that `dask scheduler` runs there, "
+            f"or omit --scheduler to use a local cluster."
+        ) from None
+
+
+def _local_client(workers: int | None) -> Any:
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    n = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
+    cluster = LocalCluster(
+        n_workers=n,
+        processes=True,
+        threads_per_worker=1,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster, set_as_default=False)
+
+
+def _import_dask() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:  # pragma: no cover
+        raise ImportError(
+            "run_batch needs Dask distributed: pip install 'jnrisk[dask]'"
+        ) from None
+
+
+def run_batch(
+    scenarios: Sequence[Scenario],
+    *,
+    out: str | Path,
+    city_loader: Callable[..., Any] | None = None,
+    city_args: Mapping[str, Any] | None = None,
+    client: Any = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    resume: bool = True,
+    progress: bool = True,
+    retries: int = 0,
+) -> BatchSummary:
+    """Run scenarios on Dask distributed and write their outputs under ``out``.
+
+    Parameters
+    ----------
+    scenarios
+        Validated scenarios (e.g. from :func:`load_scenarios`); ids must be distinct.
+    out
+        Output folder (created). See :mod:`jnrisk.scenarios.store` for the layout.
+    city_loader, city_args
+        ``city_loader(**city_args)`` builds the data the runners receive as ``city``; it runs
+        once per worker process (cached), never per task. ``None`` gives ``city=None``.
+        Must be a module-level function (workers import it by name).
+    client
+        ``None`` starts a ``LocalCluster`` (processes, one thread each) for this batch and
+        closes it afterwards; a ``distributed.Client`` is used as is (and left open);
+        ``"synchronous"`` runs the tasks one by one in this process (debugging, doctests).
+    scheduler
+        Address of an existing scheduler, ``"tcp://HOST:8786"`` (instead of ``client``).
+        Unreachable within 5 s -> ConfigError before any work.
+    workers
+        Worker processes of the local cluster (default ``min(2, cpu_count)``).
+    resume
+        Skip scenarios whose metrics file already exists in ``out``.
+    progress
+        Show a tqdm progress bar (counts, rate, ETA) on stderr.
+    retries
+        Dask retries of a task whose worker died (a runner error is not retried: it is
+        recorded in ``out/errors``).
+
+    Returns
+    -------
+    BatchSummary
+        Failed scenarios do not stop the batch; they are counted and recorded.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from jnrisk.scenarios import expand_sweep
+    >>> runs = expand_sweep({"name": "s", "kind": "synthetic_allocation",
+    ...                      "hazard": {"grid_size": 5}}, {"seed": [1, 2, 3]})
+    >>> out = tempfile.mkdtemp()
+    >>> run_batch(runs, out=out, client="synchronous", progress=False).completed
+    3
+    >>> run_batch(runs, out=out, client="synchronous", progress=False).skipped
+    3
+    """
+    # ---- everything that can be wrong is checked before any work ------------------------
+    scenarios = _check_scenarios(scenarios)
+    runners = {kind: _runner_for(kind) for kind in sorted({s.kind for s in scenarios})}
+    if city_loader is not None and not callable(city_loader):
+        raise ConfigError(f"city_loader must be callable, got {city_loader!r}.")
+    if city_args is not None and not isinstance(city_args, Mapping):
+        raise ConfigError(f"city_args must be a dict of keyword arguments, got {city_args!r}.")
+    city_args = dict(city_args or {})
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ConfigError(f"workers must be a whole number >= 1, got {workers!r}.")
+    if not isinstance(retries, int) or retries < 0:
+        raise ConfigError(f"retries must be a whole number >= 0, got {retries!r}.")
+    synchronous = isinstance(client, str)
+    if synchronous and client != "synchronous":
+        raise ConfigError(f"client={client!r} is not allowed; allowed: {list(_CLIENT_CHOICES)}.")
+    if client is not None and scheduler is not None:
+        raise ConfigError("give either client= or scheduler=, not both.")
+    out = check_writable(Path(out).expanduser().resolve())
+    done = finished_ids(out) if resume else set()
+    todo = [s for s in scenarios if s.scenario_id not in done]
+    skipped = len(scenarios) - len(todo)
+    # Tasks skip scenarios finished since this moment (a retry after a worker died right after
+    # writing the metrics), or any finished scenario when resuming. (With a remote cluster
+    # and resume=False this compares worker-side file times with this machine's clock.)
+    skip_since = 0.0 if resume else time.time()
+
+    own_client = False
+    if not synchronous:
+        _import_dask()
+        if client is None:
+            client = _connect(scheduler) if scheduler is not None else _local_client(workers)
+            own_client = True
+
+    from tqdm.auto import tqdm
+
+    t0 = time.perf_counter()
+    results: list[dict[str, Any]] = []
+    bar = tqdm(
+        total=len(scenarios),
+        initial=skipped,
+        unit="scenario",
+        desc="jnrisk batch",
+        disable=not progress,
+        file=sys.stderr,
+    )
+    n_workers = 1
+    try:
+        if synchronous:
+            for s in todo:
+                res = _run_task(
+                    s, runners[s.kind], str(out), city_loader, city_args, 0.0 if resume else None
+                )
+                results.append(res)
+                bar.update(1)
+                bar.set_postfix(failed=sum(r["status"] == "failed" for r in results))
+        elif todo:
+            results = _run_distributed(
+                client, todo, runners, out, city_loader, city_args, skip_since, retries, bar
+            )
+        if not synchronous:
+            n_workers = len(client.scheduler_info().get("workers", {}))
+    finally:
+        bar.close()
+        if own_client:
+            cluster = client.cluster
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    failed = [r for r in results if r["status"] == "failed"]
+    return BatchSummary(
+        out=out,
+        total=len(scenarios),
+        completed=sum(r["status"] == "ok" for r in results),
+        skipped=skipped + sum(r["status"] == "skipped" for r in results),
+        failed=len(failed),
+        elapsed_s=time.perf_counter() - t0,
+        failed_ids=tuple(r["scenario_id"] for r in failed),
+        errors={r["scenario_id"]: r.get("error", "") for r in failed},
+        n_workers=n_workers,
+    )
+
+
+def _run_distributed(
+    client: Any,
+    todo: list[Scenario],
+    runners: dict[str, Callable[..., Any]],
+    out: Path,
+    city_loader: Callable[..., Any] | None,
+    city_args: dict[str, Any],
+    skip_since: float,
+    retries: int,
+    bar: Any,
+) -> list[dict[str, Any]]:
+    import uuid
+
+    from distributed import as_completed
+
+    token = uuid.uuid4().hex[:8]
+    by_key: dict[str, Scenario] = {}
+    futures = []
+    for s in todo:
+        key = f"jnrisk-scenario-{s.scenario_id}-{token}"
+        by_key[key] = s
+        futures.append(
+            client.submit(
+                _run_task,
+                s,
+                runners[s.kind],
+                str(out),
+                city_loader,
+                city_args,
+                skip_since,
+                key=key,
+                pure=False,
+                retries=retries,
+            )
+        )
+    results: list[dict[str, Any]] = []
+    n_failed = 0
+    for fut in as_completed(futures):
+        scenario = by_key[fut.key]
+        try:
+            res = fut.result()
+        except Exception as exc:  # KilledWorker, CancelledError, a lost scheduler ...
+            if (out / "metrics" / f"{scenario.scenario_id}.parquet").exists():
+                res = {"scenario_id": scenario.scenario_id, "status": "ok", "elapsed_s": 0.0}
+            else:
+                info = {
+                    "error_type": type(exc).__name__,
+                    "message": str(exc),
+                    "traceback": "".join(traceback.format_exception(exc)),
+                    "worker_pid": None,
+                }
+                write_error(out, scenario, info)
+                res = {
+                    "scenario_id": scenario.scenario_id,
+                    "status": "failed",
+                    "elapsed_s": 0.0,
+                    "error": f"{type(exc).__name__}: {exc}",
+                }
+        fut.release()
+        results.append(res)
+        n_failed += res["status"] == "failed"
+        bar.update(1)
+        bar.set_postfix(failed=n_failed)
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# CLI entry points (wired into `jnrisk batch` by cli.py)
+# --------------------------------------------------------------------------------------------
+
+
+def batch_main(
+    file: str | Path,
+    *,
+    out: str | Path,
+    scheduler: str | None = None,
+    resume: bool = True,
+    workers: int | None = None,
+    city_loader: Callable[..., Any] | None = None,
+    city_args: Mapping[str, Any] | None = None,
+    progress: bool = True,
+) -> int:
+    """``jnrisk batch FILE``: load, validate and run a scenario file; print a summary.
+
+    Returns the exit code: 0 all finished, 1 some scenarios failed (recorded in
+    ``out/errors``), 2 bad input (nothing was run; the message is printed on stderr).
+    """
+    from jnrisk.scenarios.sweep import load_scenarios
+
+    try:
+        scenarios = load_scenarios(file)
+        summary = run_batch(
+            scenarios,
+            out=out,
+            scheduler=scheduler,
+            resume=resume,
+            workers=workers,
+            city_loader=city_loader,
+            city_args=city_args,
+            progress=progress,
+        )
+    except JnriskError as exc:
+        print(f"jnrisk: error: {exc}", file=sys.stderr)
+        return 2
+    print(summary.summary())
+    return 0 if summary.ok else 1
+
+
+def cli_batch(argv: Sequence[str] | None = None) -> int:
+    """Parse ``jnrisk batch`` arguments and call :func:`batch_main`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="jnrisk batch", description="Run a scenario file (with sweeps) on Dask."
+    )
+    parser.add_argument("file", help="scenario TOML file")
+    parser.add_argument("--out", default="jnrisk-batch", help="output folder")
+    parser.add_argument("--scheduler", default=None, help="existing scheduler, tcp://HOST:8786")
+    parser.add_argument("--workers", type=int, default=None, help="local worker processes")
+    parser.add_argument(
+        "--no-resume", dest="resume", action="store_false", help="re-run finished scenarios"
+    )
+    parser.add_argument("--no-progress", dest="progress", action="store_false")
+    args = parser.parse_args(argv)
+    return batch_main(
+        args.file,
+        out=args.out,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        workers=args.workers,
+        progress=args.progress,
+    )

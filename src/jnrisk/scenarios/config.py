@@ -1,0 +1,600 @@
+"""The scenario model: frozen, self-validating dataclasses with a dict/TOML round trip.
+
+A scenario is data::
+
+    name = "storm-50yr-2h"
+    kind = "flood"                       # a registered kind (see jnrisk.scenarios.registry)
+    inventory_year = 2024                # shelter inventory: 2023 or 2024
+    seed = 7
+
+    [hazard]                             # the kind's parameter class (FloodParams here)
+    return_period_yr = 50
+    duration_min = 120
+
+    [network]
+    closed_bridges = ["JN-B017"]
+
+    [allocation]
+    max_walk_m = 2500.0
+    m2_per_person = 2.0
+
+Every class validates itself in ``__post_init__`` and raises
+:class:`~jnrisk._errors.ConfigError` naming the key, the value found and the allowed values.
+``Scenario.from_dict`` rejects unknown keys with a "did you mean". ``Scenario.scenario_id`` is
+a short hash of the canonical JSON of the parameters (the name is not part of it), so a re-run
+recognises finished work.
+
+Parameter classes for the hazard kinds (``QuakeParams``, ``FloodParams``, ``FireParams``,
+``RescueParams``) live here so scenario files validate today; the hazard modules register
+their runners later with :func:`jnrisk.scenarios.register_kind`. Numbers marked [M] in
+``docs/domain.md`` are defaults only and stay overridable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jnrisk._errors import ConfigError
+from jnrisk.scenarios.registry import did_you_mean, get_kind, register_kind
+from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
+
+__all__ = [
+    "INVENTORY_YEARS",
+    "AllocationOptions",
+    "FireParams",
+    "FloodParams",
+    "NetworkChanges",
+    "QuakeParams",
+    "RescueParams",
+    "Scenario",
+    "param",
+    "params_from_dict",
+    "params_to_dict",
+    "validate_params",
+]
+
+#: Shelter inventory years bundled with jnrisk.
+INVENTORY_YEARS = (2023, 2024)
+#: Bump when the canonical form changes in a way that must invalidate finished batch outputs.
+_ID_SCHEMA = 1
+
+
+# --------------------------------------------------------------------------------------------
+# Field specs and generic validation (usable by hazard modules for their own params classes)
+# --------------------------------------------------------------------------------------------
+
+
+def param(
+    default: Any = dataclasses.MISSING,
+    *,
+    kind: type = float,
+    unit: str = "",
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    choices: tuple[Any, ...] | None = None,
+    doc: str = "",
+) -> Any:
+    """Declare a validated scalar field of a scenario parameter class.
+
+    ``kind`` is ``float`` (ints are accepted and stored as float), ``int`` (whole numbers only),
+    ``str`` or ``bool``. Bounds are inclusive (``ge``/``le``) or exclusive (``gt``/``lt``).
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class P:
+    ...     depth_m: float = param(1.0, unit="m", gt=0)
+    ...     def __post_init__(self):
+    ...         validate_params(self)
+    >>> P(2).depth_m
+    2.0
+    """
+    meta = {
+        "jnrisk_kind": kind,
+        "unit": unit,
+        "ge": ge,
+        "gt": gt,
+        "le": le,
+        "lt": lt,
+        "choices": choices,
+        "doc": doc,
+    }
+    return field(default=default, metadata=meta)
+
+
+def _describe_range(meta: Mapping[str, Any]) -> str:
+    parts = []
+    if meta.get("ge") is not None:
+        parts.append(f">= {meta['ge']:g}")
+    if meta.get("gt") is not None:
+        parts.append(f"> {meta['gt']:g}")
+    if meta.get("le") is not None:
+        parts.append(f"<= {meta['le']:g}")
+    if meta.get("lt") is not None:
+        parts.append(f"< {meta['lt']:g}")
+    return " and ".join(parts)
+
+
+def _check_scalar(where: str, value: Any, meta: Mapping[str, Any]) -> Any:
+    """Return the normalised value, or raise ConfigError naming ``where``."""
+    kind = meta["jnrisk_kind"]
+    unit = meta.get("unit") or ""
+    unit_txt = f" in {unit}" if unit else ""
+    choices = meta.get("choices")
+    if kind in (float, int):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            hint = ""
+            if isinstance(value, str):
+                hint = (
+                    f"; write a bare number{unit_txt} (units are part of the key name, "
+                    f"e.g. 2500 not '2500 m')"
+                )
+            raise ConfigError(
+                f"{where} must be a number{unit_txt}, got {type(value).__name__} {value!r}{hint}."
+            )
+        if kind is int:
+            if isinstance(value, numbers.Integral):
+                value = int(value)
+            else:
+                raise ConfigError(
+                    f"{where} must be a whole number{unit_txt}, got {value!r}."
+                )
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise ConfigError(f"{where} must be finite{unit_txt}, got {value!r}.")
+        ok = (
+            (meta.get("ge") is None or value >= meta["ge"])
+            and (meta.get("gt") is None or value > meta["gt"])
+            and (meta.get("le") is None or value <= meta["le"])
+            and (meta.get("lt") is None or value < meta["lt"])
+        )
+        if not ok:
+            raise ConfigError(
+                f"{where} = {value!r} is out of range: it must be {_describe_range(meta)}"
+                f"{unit_txt}."
+            )
+    elif kind is str:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where} must be a non-empty string, got {value!r}.")
+    elif kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false, got {value!r}.")
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{where} = {value!r} is not allowed; allowed values: {list(choices)}.")
+    return value
+
+
+def validate_params(obj: Any) -> None:
+    """Validate and normalise every :func:`param` field of a frozen dataclass instance."""
+    cls_name = type(obj).__name__
+    for f in dataclasses.fields(obj):
+        if "jnrisk_kind" not in f.metadata:
+            continue
+        value = _check_scalar(f"{cls_name}.{f.name}", getattr(obj, f.name), f.metadata)
+        object.__setattr__(obj, f.name, value)
+
+
+def _check_keys(data: Any, allowed: list[str], where: str, *, required: list[str] = ()) -> None:
+    if not isinstance(data, Mapping):
+        raise ConfigError(
+            f"{where} must be a table (dict) with keys {allowed}, got {type(data).__name__} "
+            f"{data!r}."
+        )
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}: unknown key {key!r}{did_you_mean(str(key), allowed)}; "
+                f"allowed keys: {allowed}."
+            )
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise ConfigError(f"{where}: missing required key(s) {missing}; allowed keys: {allowed}.")
+
+
+def params_from_dict(cls: type, data: Any, *, where: str | None = None) -> Any:
+    """Build a parameter dataclass from a mapping, rejecting unknown and missing keys."""
+    where = where or cls.__name__
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    names = [f.name for f in fields]
+    required = [
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    _check_keys(data, names, where, required=required)
+    try:
+        return cls(**dict(data))
+    except ConfigError as exc:
+        # Re-anchor the message at the place in the file ("hazard.return_period_yr ...").
+        msg = str(exc)
+        if where != cls.__name__ and msg.startswith(cls.__name__ + "."):
+            msg = where + msg[len(cls.__name__) :]
+        raise ConfigError(msg) from None
+
+
+def params_to_dict(obj: Any) -> dict[str, Any]:
+    """Return the plain-Python (JSON/TOML-able) form of a parameter dataclass."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Per-kind hazard parameters
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuakeParams:
+    """Scenario earthquake (domain.md §4.2): epicentre, surface-wave magnitude Ms, depth, strike.
+
+    ``azimuth_deg`` is the strike of the long axis of the elliptical intensity field, clockwise
+    from north. The magnitude range is where the eastern-China attenuation relation was fitted
+    or extrapolates sensibly (Ms 4.0-8.0).
+
+    Examples
+    --------
+    >>> QuakeParams(epicentre_lon=117.0, epicentre_lat=36.65, magnitude=6.5).depth_km
+    10.0
+    """
+
+    epicentre_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
+    epicentre_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
+    magnitude: float = param(kind=float, unit="Ms", ge=4.0, le=8.0)
+    depth_km: float = param(10.0, kind=float, unit="km", gt=0, le=100)
+    azimuth_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
+
+    def __post_init__(self) -> None:
+        validate_params(self)
+
+
+@dataclass(frozen=True)
+class FloodParams:
+    """Design storm for waterlogging (domain.md §2.1-2.3): return period, duration, peak ratio.
+
+    ``peak_ratio`` is the Chicago-storm peak position r in (0, 1); 0.4 is a North China
+    value [V: 0.3-0.4].
+
+    Examples
+    --------
+    >>> FloodParams(return_period_yr=50, duration_min=120).peak_ratio
+    0.4
+    """
+
+    return_period_yr: float = param(kind=float, unit="years", ge=1, le=1000)
+    duration_min: float = param(kind=float, unit="minutes", gt=0, le=4320)
+    peak_ratio: float = param(0.4, kind=float, unit="fraction", gt=0, lt=1)
+
+    def __post_init__(self) -> None:
+        validate_params(self)
+
+
+@dataclass(frozen=True)
+class FireParams:
+    """A fire-weather day and an ignition point (domain.md §3): noon weather, ignition, horizon.
+
+    Examples
+    --------
+    >>> FireParams(ignition_lon=117.1, ignition_lat=36.5, temperature_c=18,
+    ...            relative_humidity_pct=25, wind_speed_kmh=20).rain_24h_mm
+    0.0
+    """
+
+    ignition_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
+    ignition_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
+    temperature_c: float = param(kind=float, unit="degC", ge=-50, le=50)
+    relative_humidity_pct: float = param(kind=float, unit="%", ge=0, le=100)
+    wind_speed_kmh: float = param(kind=float, unit="km/h", ge=0, le=200)
+    wind_from_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
+    rain_24h_mm: float = param(0.0, kind=float, unit="mm", ge=0, le=1000)
+    duration_min: float = param(240.0, kind=float, unit="minutes", gt=0, le=10080)
+
+    def __post_init__(self) -> None:
+        validate_params(self)
+
+
+@dataclass(frozen=True)
+class RescueParams:
+    """An incident for rescue-force dispatch (domain.md §6): location and response target.
+
+    Examples
+    --------
+    >>> RescueParams(incident_lon=117.0, incident_lat=36.67).max_response_s
+    900.0
+    """
+
+    incident_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
+    incident_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
+    max_response_s: float = param(900.0, kind=float, unit="s", gt=0, le=86400)
+    teams_required: int = param(1, kind=int, unit="teams", ge=1, le=1000)
+
+    def __post_init__(self) -> None:
+        validate_params(self)
+
+
+# --------------------------------------------------------------------------------------------
+# Network changes and allocation options
+# --------------------------------------------------------------------------------------------
+
+
+def _tuple_of(where: str, value: Any, item_kind: type) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ConfigError(
+            f"{where} must be a list of {item_kind.__name__}, got {type(value).__name__} "
+            f"{value!r} (write [{value!r}] for one item)."
+        )
+    items = list(value)
+    bad = [
+        (i, v)
+        for i, v in enumerate(items)
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, numbers.Integral if item_kind is int else item_kind)
+            or (item_kind is int and v < 0)
+            or (item_kind is str and not v.strip())
+        )
+    ]
+    if bad:
+        what = "non-negative whole numbers (edge ids)" if item_kind is int else "non-empty strings"
+        raise ConfigError(f"{where} must hold {what}; bad item(s) at positions {bad[:5]}.")
+    norm = [int(v) for v in items] if item_kind is int else list(items)
+    dups = sorted({v for v in norm if norm.count(v) > 1}, key=str)
+    if dups:
+        raise ConfigError(f"{where} lists {dups[:5]} more than once; list each item once.")
+    return tuple(sorted(norm, key=(lambda v: v) if item_kind is int else str))
+
+
+@dataclass(frozen=True)
+class NetworkChanges:
+    """Road-network changes: closed edges (edge ids of the network) and closed bridges (ids).
+
+    Lists are stored sorted, so the order in a file does not change the scenario id.
+
+    Examples
+    --------
+    >>> NetworkChanges(closed_edges=[5, 2]).closed_edges
+    (2, 5)
+    """
+
+    closed_edges: tuple[int, ...] = ()
+    closed_bridges: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "closed_edges", _tuple_of("network.closed_edges", self.closed_edges, int)
+        )
+        object.__setattr__(
+            self, "closed_bridges", _tuple_of("network.closed_bridges", self.closed_bridges, str)
+        )
+
+
+@dataclass(frozen=True)
+class AllocationOptions:
+    """Shelter allocation options: walking cutoff and effective shelter area per person.
+
+    ``m2_per_person`` defaults to Jinan's policy value, 2.0 m²/person (domain.md §0, §1.5).
+
+    Examples
+    --------
+    >>> AllocationOptions().max_walk_m
+    2500.0
+    """
+
+    max_walk_m: float = param(2500.0, kind=float, unit="m", gt=0, le=50_000)
+    m2_per_person: float = param(
+        JINAN_SHELTER_M2_PER_PERSON, kind=float, unit="m2 per person", ge=0.1, le=50
+    )
+
+    def __post_init__(self) -> None:
+        validate_params(self)
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario
+# --------------------------------------------------------------------------------------------
+
+_SCENARIO_KEYS = [
+    "name",
+    "kind",
+    "hazard",
+    "network",
+    "inventory_year",
+    "allocation",
+    "seed",
+    "sweep_point",
+]
+_SEED_META = {"jnrisk_kind": int, "unit": "", "ge": 0, "le": 2**63 - 1}
+_YEAR_META = {"jnrisk_kind": int, "unit": "", "choices": INVENTORY_YEARS}
+
+
+def _plain(value: Any) -> Any:
+    """Sweep-point values as plain JSON-able Python."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario: a kind, its hazard parameters and the run options.
+
+    Parameters
+    ----------
+    name
+        Label for people (not part of the id).
+    kind
+        A registered kind, e.g. ``"flood"``, ``"quake"``, ``"synthetic_allocation"``.
+    hazard
+        An instance of the kind's parameter class (a dict is accepted and converted).
+    network
+        :class:`NetworkChanges` (or a dict).
+    inventory_year
+        Shelter inventory year, 2023 or 2024.
+    allocation
+        :class:`AllocationOptions` (or a dict).
+    seed
+        Seed for anything random in the run (``numpy.random.default_rng(seed)``).
+    sweep_point
+        ``((axis, value), ...)`` when the scenario came from a sweep; metadata, not part of
+        the id.
+
+    Examples
+    --------
+    >>> s = Scenario.from_dict({"name": "storm", "kind": "flood",
+    ...                         "hazard": {"return_period_yr": 50, "duration_min": 120}})
+    >>> s.hazard.return_period_yr, s.inventory_year
+    (50.0, 2024)
+    >>> Scenario.from_dict(s.to_dict()) == s
+    True
+    >>> len(s.scenario_id)
+    12
+    """
+
+    name: str
+    kind: str
+    hazard: Any
+    network: NetworkChanges = field(default_factory=NetworkChanges)
+    inventory_year: int = 2024
+    allocation: AllocationOptions = field(default_factory=AllocationOptions)
+    seed: int = 0
+    sweep_point: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ConfigError(f"scenario name must be a non-empty string, got {self.name!r}.")
+        where = f"scenario {self.name!r}"
+        spec = get_kind(self.kind)
+        if isinstance(self.hazard, Mapping):
+            object.__setattr__(
+                self, "hazard", params_from_dict(spec.params_cls, self.hazard, where="hazard")
+            )
+        elif not isinstance(self.hazard, spec.params_cls):
+            raise ConfigError(
+                f"{where}: hazard must be a {spec.params_cls.__name__} (or a dict of its "
+                f"fields) for kind {self.kind!r}, got {type(self.hazard).__name__}."
+            )
+        if isinstance(self.network, Mapping):
+            object.__setattr__(
+                self, "network", params_from_dict(NetworkChanges, self.network, where="network")
+            )
+        elif not isinstance(self.network, NetworkChanges):
+            raise ConfigError(
+                f"{where}: network must be a NetworkChanges or a dict, "
+                f"got {type(self.network).__name__}."
+            )
+        if isinstance(self.allocation, Mapping):
+            object.__setattr__(
+                self,
+                "allocation",
+                params_from_dict(AllocationOptions, self.allocation, where="allocation"),
+            )
+        elif not isinstance(self.allocation, AllocationOptions):
+            raise ConfigError(
+                f"{where}: allocation must be an AllocationOptions or a dict, "
+                f"got {type(self.allocation).__name__}."
+            )
+        object.__setattr__(
+            self, "inventory_year", _check_scalar("inventory_year", self.inventory_year, _YEAR_META)
+        )
+        object.__setattr__(self, "seed", _check_scalar("seed", self.seed, _SEED_META))
+        point = self.sweep_point
+        if isinstance(point, Mapping):
+            point = tuple(point.items())
+        try:
+            point = tuple((str(k), _freeze(v)) for k, v in point)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{where}: sweep_point must be ((axis, value), ...) or a dict, got {point!r}."
+            ) from None
+        object.__setattr__(self, "sweep_point", point)
+
+    # -- identity --------------------------------------------------------------------------
+
+    def canonical_json(self) -> str:
+        """The canonical JSON of the parameters (everything but ``name`` and ``sweep_point``)."""
+        d = self.to_dict()
+        d.pop("name")
+        d.pop("sweep_point", None)
+        d["_id_schema"] = _ID_SCHEMA
+        return json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+    @property
+    def scenario_id(self) -> str:
+        """12 hex digits of the SHA-256 of :meth:`canonical_json` (stable across runs)."""
+        return hashlib.sha256(self.canonical_json().encode("ascii")).hexdigest()[:12]
+
+    # -- dict / TOML -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plain-Python form (JSON- and TOML-able); ``from_dict`` inverts it."""
+        d: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "hazard": params_to_dict(self.hazard),
+            "network": params_to_dict(self.network),
+            "inventory_year": self.inventory_year,
+            "allocation": params_to_dict(self.allocation),
+            "seed": self.seed,
+        }
+        if self.sweep_point:
+            d["sweep_point"] = {k: _plain(v) for k, v in self.sweep_point}
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, where: str = "scenario") -> Scenario:
+        """Build and validate a scenario from a mapping (e.g. a parsed TOML table).
+
+        Unknown keys raise ConfigError with a "did you mean"; a ``sweep`` table is expanded by
+        :func:`jnrisk.scenarios.scenarios_from_dict`, not here.
+        """
+        if isinstance(data, Mapping) and "sweep" in data:
+            raise ConfigError(
+                f"{where}: has a 'sweep' table; expand it with "
+                f"jnrisk.scenarios.scenarios_from_dict() or load_scenarios(path)."
+            )
+        _check_keys(data, _SCENARIO_KEYS, where, required=["name", "kind", "hazard"])
+        kw = dict(data)
+        if "sweep_point" in kw:
+            kw["sweep_point"] = tuple(dict(kw["sweep_point"]).items())
+        return cls(**kw)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        """Read a single-scenario TOML file (use ``load_scenarios`` for sweeps)."""
+        from jnrisk.scenarios.sweep import read_toml
+
+        return cls.from_dict(read_toml(path), where=str(path))
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        raise TypeError("dict")
+    return value
+
+
+# The synthetic kind ships with the package; importing it registers it.
+def _register_builtin_kinds() -> None:
+    register_kind("quake", QuakeParams, description="scenario earthquake (runner: jnrisk.quake)")
+    register_kind("flood", FloodParams, description="design storm waterlogging (jnrisk.flood)")
+    register_kind("fire", FireParams, description="forest fire weather day (jnrisk.fire)")
+    register_kind("rescue", RescueParams, description="rescue dispatch (jnrisk.rescue)")
+
+
+_register_builtin_kinds()
