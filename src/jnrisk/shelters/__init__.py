@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from jnrisk.shelters.access import e2sfca, gaussian_weights, step_weights
 from jnrisk.shelters.capacity import STANDARDS, PerCapitaStandard, shelter_capacity
+from jnrisk.shelters.site_new import (
+    SitingResult,
+    capacitated_covering,
+    cover_from_costs,
+    maximal_covering,
+    maximal_covering_sites,
+)
 
 __all__ = [
     "STANDARDS",
     "PerCapitaStandard",
+    "SitingResult",
+    "capacitated_covering",
+    "cover_from_costs",
+    "maximal_covering",
+    "maximal_covering_sites",
     "e2sfca",
     "gaussian_weights",
     "shelter_capacity",
