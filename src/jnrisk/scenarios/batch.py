@@ -30,7 +30,13 @@ from typing import Any
 from jnrisk._errors import ConfigError, JnriskError, SolverError
 from jnrisk.scenarios.config import Scenario
 from jnrisk.scenarios.registry import ScenarioResult, get_kind
-from jnrisk.scenarios.store import check_writable, finished_ids, write_error, write_result
+from jnrisk.scenarios.store import (
+    check_writable,
+    finished_ids,
+    remove_stale_temp_files,
+    write_error,
+    write_result,
+)
 
 __all__ = ["BatchSummary", "batch_main", "cli_batch", "run", "run_batch", "worker_city"]
 
@@ -435,6 +441,8 @@ def run_batch(
             client.close()
             if cluster is not None:
                 cluster.close()
+    # Writers killed mid-file (a lost worker) leave .tmp-* files; every task is over now.
+    remove_stale_temp_files(out)
     failed = [r for r in results if r["status"] == "failed"]
     return BatchSummary(
         out=out,
@@ -486,7 +494,7 @@ def _run_distributed(
         )
     results: list[dict[str, Any]] = []
     n_failed = 0
-    for fut in as_completed(futures):
+    for fut in as_completed(futures, loop=client.loop):
         scenario = by_key[fut.key]
         try:
             res = fut.result()

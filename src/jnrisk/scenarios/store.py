@@ -36,6 +36,7 @@ __all__ = [
     "collect",
     "finished_ids",
     "read_metrics",
+    "remove_stale_temp_files",
     "write_error",
     "write_result",
 ]
@@ -108,11 +109,22 @@ def check_writable(out: str | Path) -> Path:
                 f"output folder {str(folder)!r} is not writable ({exc.strerror or exc}); "
                 f"choose another folder with --out / out=, or fix its permissions."
             ) from None
-        if sub:
-            for stale in folder.glob(f"{_TMP_PREFIX}*"):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
+    remove_stale_temp_files(out)
     return out
+
+
+def remove_stale_temp_files(out: str | Path) -> int:
+    """Delete ``.tmp-*`` files left in the output subfolders by killed writers; return count."""
+    n = 0
+    for sub in OUTPUT_SUBDIRS:
+        folder = Path(out) / sub
+        if not folder.is_dir():
+            continue
+        for stale in folder.glob(f"{_TMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                n += 1
+    return n
 
 
 def finished_ids(out: str | Path) -> set[str]:
