@@ -52,6 +52,8 @@ __all__ = [
     "DisplacementFractions",
     "block_damage",
     "displaced_persons",
+    "SHELTER_MAX_INTENSITY",
+    "shelter_usability",
 ]
 
 
@@ -723,4 +725,39 @@ def displaced_persons(
     p = out[[f"p_{s}" for s in DAMAGE_STATES]].to_numpy()
     share = np.clip(p @ frac, 0.0, 1.0)
     out["displaced_persons"] = np.minimum(persons * share, persons)
+    return out
+
+
+#: Highest intensity a shelter is assumed to stay usable at. GB 51143-2015 3.2.2 [V] sets the
+#: seismic design level of shelters at no less than the "rare earthquake" of the local
+#: fortification intensity and no less than VII; with Jinan's basic intensity VII [M] the rare
+#: earthquake is about VIII, so 8.0 is the default (an assumption: override per scenario).
+SHELTER_MAX_INTENSITY = 8.0
+
+
+def shelter_usability(
+    shelters: Any,
+    scenario: QuakeScenario,
+    *,
+    max_intensity: float = SHELTER_MAX_INTENSITY,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+    usable_col: str = "usable",
+) -> Any:
+    """Intensity at each shelter and whether it stays usable (``intensity <= max_intensity``).
+
+    Returns a copy of ``shelters`` with ``intensity`` and ``usable_col``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> s = gpd.GeoDataFrame(geometry=[Point(0, 0), Point(0, 20_000)], crs="EPSG:4548")
+    >>> shelter_usability(s, QuakeScenario(0.0, 0.0, magnitude=6.0), max_intensity=7.5)[
+    ...     "usable"].tolist()
+    [False, True]
+    """
+    if not (isinstance(max_intensity, int | float) and math.isfinite(max_intensity)):
+        raise ConfigError(f"max_intensity must be a finite number, got {max_intensity!r}.")
+    out = scenario_intensity(shelters, scenario, coefficients=coefficients)
+    out[usable_col] = out["intensity"].to_numpy() <= max_intensity
     return out
