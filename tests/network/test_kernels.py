@@ -44,7 +44,8 @@ def assert_matches_scipy(net, D, sources, cutoff, closed_arcs=None):
         row = D.indices[D.indptr[r]:D.indptr[r + 1]]
         assert s in row
         assert D[r, s] == 0.0
-    assert (np.diff(D.indices[D.indptr[0]:D.indptr[1]]) > 0).all() if D.shape[0] else True
+    for r in range(D.shape[0]):  # default column order: settling order, distances rise
+        assert (np.diff(D.data[D.indptr[r]:D.indptr[r + 1]]) >= 0).all()
 
 
 graphs = st.tuples(
@@ -69,6 +70,11 @@ def test_distances_equal_scipy_on_random_graphs(params):
     cut = cutoff if not int_w else (np.inf if np.isinf(cutoff) else round(cutoff / 25))
     D = net.distances(sources, cut, n_threads=2)
     assert_matches_scipy(net, D, sources, cut)
+    S = net.distances(sources, cut, sort_indices=True)
+    assert S.has_sorted_indices
+    for r in range(S.shape[0]):
+        assert (np.diff(S.indices[S.indptr[r]:S.indptr[r + 1]]) > 0).all()
+    assert abs(S - D).nnz == 0 and S.nnz == D.nnz
 
 
 @settings(max_examples=40, deadline=None)
@@ -133,7 +139,7 @@ def test_threads_do_not_change_the_result(rng):
 def test_cutoff_is_inclusive_and_explicit_zeros_kept():
     # 0 -(0)-> 1 -(5)-> 2 -(5)-> 3
     net = RoadNetwork.from_csr([0, 1, 2, 3, 3], [1, 2, 3], [0.0, 5.0, 5.0])
-    D = net.distances([0], 5.0)
+    D = net.distances([0], 5.0, sort_indices=True)
     assert D.indices.tolist() == [0, 1, 2]
     assert D.data.tolist() == [0.0, 0.0, 5.0]
     assert D.nnz == 3  # both zeros are stored

@@ -375,6 +375,7 @@ class RoadNetwork:
         *,
         weight: str = "weight_m",
         closed_edges: Any = None,
+        sort_indices: bool = False,
         n_threads: int | None = None,
     ):
         """Shortest-path distances from each source to every node within ``cutoff_m``.
@@ -390,20 +391,24 @@ class RoadNetwork:
             Arc weight to minimise.
         closed_edges : bool mask of length ``n_edges`` or int array of road row positions
             Roads closed for this query (both arcs of a road are blocked).
+        sort_indices : bool
+            Sort each row's columns by node index (canonical CSR, ~25 % slower). By default
+            each row lists its nodes in order of non-decreasing distance (handy for
+            "k nearest"); scipy sorts lazily when an operation needs it.
         n_threads : int, optional
             Threads running source chunks in parallel (default ``numba.get_num_threads()``).
 
         Returns
         -------
         scipy.sparse.csr_matrix
-            Shape ``(len(sources), n_nodes)``, float64, rows in the order of ``sources``,
-            columns sorted. Only reached nodes are stored; each source's own node is an
+            Shape ``(len(sources), n_nodes)``, float64, rows in the order of ``sources``.
+            Only reached nodes are stored; each source's own node is an
             explicit zero (as is any node reached at distance 0).
 
         Examples
         --------
         >>> net = RoadNetwork.from_csr([0, 1, 2, 3], [1, 2, 0], [100.0, 200.0, 50.0])
-        >>> d = net.distances([0, 2], cutoff_m=150.0)
+        >>> d = net.distances([0, 2], cutoff_m=150.0, sort_indices=True)
         >>> d.toarray()
         array([[  0., 100.,   0.],
                [ 50., 150.,   0.]])
@@ -426,7 +431,7 @@ class RoadNetwork:
 
         def run(chunk: np.ndarray):
             return _kernels.bounded_dijkstra_rows(
-                self.indptr, self.indices, w, closed, chunk, cutoff, True
+                self.indptr, self.indices, w, closed, chunk, cutoff, bool(sort_indices)
             )
 
         if n_threads > 1 and len(chunks) > 1:
@@ -445,7 +450,7 @@ class RoadNetwork:
         cols = np.concatenate([r[1] for r in results]) if results else np.zeros(0, np.int64)
         vals = np.concatenate([r[2] for r in results]) if results else np.zeros(0)
         out = sp.csr_matrix((vals, cols, indptr), shape=(s.size, self.n_nodes))
-        out.has_sorted_indices = True
+        out.has_sorted_indices = bool(sort_indices) or out.nnz == s.size
         return out
 
     def nearest_source(
