@@ -386,7 +386,7 @@ def towns_not_reached(result: CoverageResult, threshold_s: float = 900.0) -> pd.
             out.insert(0, col, t[col].to_numpy()[bad])
     if inside is not None:
         out["facilities_inside"] = inside[bad]
-    out["reason"] = reasons
+    out["reason"] = pd.Series(reasons, index=out.index, dtype="str")
     return out
 
 
