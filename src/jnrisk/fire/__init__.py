@@ -1,0 +1,29 @@
+"""Forest fire: fire weather and danger levels, spread from ignitions, key zones.
+
+Parameters and citations: ``docs/domain.md`` section 3. Numba kernels live in
+``_fwi_kernels`` and ``_spread_kernels`` and are imported only when a function needs them.
+"""
+
+from __future__ import annotations
+
+from jnrisk.fire.weather import (
+    DANGER_LEVEL_NAMES,
+    FWI_LEVEL_THRESHOLDS,
+    LYT1172_LEVEL_THRESHOLDS,
+    beaufort_force,
+    danger_level,
+    fwi,
+    lyt1172_score,
+    overwintering_dc,
+)
+
+__all__ = [
+    "DANGER_LEVEL_NAMES",
+    "FWI_LEVEL_THRESHOLDS",
+    "LYT1172_LEVEL_THRESHOLDS",
+    "beaufort_force",
+    "danger_level",
+    "fwi",
+    "lyt1172_score",
+    "overwintering_dc",
+]
