@@ -191,8 +191,11 @@ def _read_vector_cached(key: tuple[str, int, int], layer: str | None) -> Any:
             gdf = gpd.read_parquet(path)
         else:
             gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
-    except ImportError:
-        raise
+    except ImportError as exc:
+        raise ImportError(
+            f"reading {path} needs pyarrow (GeoParquet): {exc}. Install a pyarrow that matches "
+            f"your numpy (pyarrow >= 20 needs numpy >= 2): pip install 'pyarrow>=14' 'numpy>=2'."
+        ) from exc
     except Exception as exc:  # any reader failure means an unreadable file
         raise DataFileError(f"{where}: cannot be read ({type(exc).__name__}: {exc}); "
                             f"the file is corrupt or not a {Path(path).suffix} file; {_FIX}.") from exc
