@@ -66,7 +66,7 @@ def test_cluster_batch_matches_direct_runs(client, tmp_path):
     rows = read_metrics(tmp_path).set_index("scenario_id")
     sid = runs[0].scenario_id
     assert rows.loc[sid, "served_persons"] == run(runs[0]).metrics["served_persons"]
-    assert (tmp_path / "layers" / f"{sid}.gpkg").exists()
+    assert (tmp_path / "layers" / f"{sid}.blocks.parquet").exists()
     assert (tmp_path / "rasters" / f"{sid}.unserved_persons.nc").exists()
     assert (tmp_path / "errors" / f"{runs[2].scenario_id}.json").exists()
     # resume: only the failed one is tried again

@@ -83,7 +83,7 @@ def test_synchronous_batch_writes_all_outputs(tmp_path):
     assert (summary.completed, summary.skipped, summary.failed) == (2, 0, 0)
     sid = runs[0].scenario_id
     assert (tmp_path / "metrics" / f"{sid}.parquet").exists()
-    layers = gpd.read_file(tmp_path / "layers" / f"{sid}.gpkg", layer="shelters")
+    layers = gpd.read_parquet(tmp_path / "layers" / f"{sid}.shelters.parquet")
     direct = run(runs[0])
     assert layers["load_persons"].tolist() == direct.layers["shelters"]["load_persons"].tolist()
     assert layers.crs.to_epsg() == 4548
@@ -99,6 +99,17 @@ def test_synchronous_batch_writes_all_outputs(tmp_path):
     assert row["hazard.grid_size"] == 5 and row["seed"] == 1
     assert Scenario.from_dict(json.loads(row["scenario_json"])) == runs[0]
     assert not any(p.name.startswith(".tmp-") for p in tmp_path.rglob("*"))
+
+
+def test_gpkg_layer_format(tmp_path):
+    runs = expand_sweep(SYN, {"seed": [4]})
+    run_batch(runs, out=tmp_path, client="synchronous", progress=False, layer_format="gpkg")
+    path = tmp_path / "layers" / f"{runs[0].scenario_id}.gpkg"
+    import pyogrio
+
+    assert sorted(name for name, _ in pyogrio.list_layers(path)) == ["blocks", "shelters"]
+    blocks = gpd.read_file(path, layer="blocks")
+    assert blocks["persons"].tolist() == run(runs[0]).layers["blocks"]["persons"].tolist()
 
 
 def test_resume_skips_finished_and_no_resume_reruns(tmp_path):
@@ -146,6 +157,7 @@ def test_success_after_failure_clears_the_error(tmp_path):
         ({"client": "synchronous", "workers": 0}, "workers must be a whole number >= 1"),
         ({"client": "synchronous", "city_loader": 3}, "city_loader must be callable"),
         ({"client": "synchronous", "city_args": [1]}, "city_args must be a dict"),
+        ({"client": "synchronous", "layer_format": "shp"}, "allowed: ['parquet', 'gpkg']"),
     ],
 )
 def test_bad_batch_options(tmp_path, kwargs, fragment):
