@@ -1,0 +1,211 @@
+"""Benchmark: bounded multi-source distances (jnrisk.network) vs scipy.sparse.csgraph.dijkstra.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_network.py [--nodes 200000] [--cutoff 2500] [--repeat 3]
+
+Cases: the seeded 200k-node grid city (benchmarks/_citygen.py, 630 shelters) and, when the
+bundled file ``data/jinan/jinan_roads.parquet`` exists, the bundled Jinan walk network with
+the bundled shelters (or 630 random nodes). Inputs are built outside the timers; the numba
+first-call time (compile, or cache load when ``cache=True`` worked) is reported separately;
+scipy is called the fast way (16 sources per call with ``limit=``) in the same process. Prints
+times and ratios; checks both give the same reached set and distances.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+REPO = HERE.parent
+
+SCIPY_BATCH = 16
+
+
+def best_of(fn, repeat):
+    times = []
+    out = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def scipy_bounded(graph, sources, cutoff):
+    """scipy the fast way: 16 sources per call, each dense block turned sparse with numpy."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import dijkstra
+
+    rows, cols, vals = [], [], []
+    for i in range(0, len(sources), SCIPY_BATCH):
+        d = dijkstra(graph, directed=True, indices=sources[i:i + SCIPY_BATCH], limit=cutoff)
+        r, c = np.nonzero(np.isfinite(d))
+        rows.append(r + i)
+        cols.append(c)
+        vals.append(d[r, c])
+    n = graph.shape[0]
+    return sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(len(sources), n),
+    )
+
+
+def scipy_nearest(graph, sources, cutoff):
+    """scipy's multi-source dijkstra(min_only=True): the competitor of nearest_source."""
+    from scipy.sparse.csgraph import dijkstra
+
+    return dijkstra(graph, directed=True, indices=sources, limit=cutoff, min_only=True,
+                    return_predecessors=True)
+
+
+def scipy_dense_only(graph, sources, cutoff):
+    """scipy's core cost alone (dense rows, no conversion), for a fair lower bound."""
+    from scipy.sparse.csgraph import dijkstra
+
+    reached = 0
+    for i in range(0, len(sources), SCIPY_BATCH):
+        d = dijkstra(graph, directed=True, indices=sources[i:i + SCIPY_BATCH], limit=cutoff)
+        reached += int(np.isfinite(d).sum())
+    return reached
+
+
+def first_call_time():
+    """Time the first kernel calls in this process (compile, or load from numba's cache)."""
+    from jnrisk.network import RoadNetwork, _kernels
+
+    tiny = RoadNetwork.from_csr([0, 1, 2, 2], [1, 2], [1.0, 1.0])
+    t = time.perf_counter()
+    tiny.distances([0], 5.0, n_threads=1)
+    tiny.nearest_source([0], 5.0)
+    dt = time.perf_counter() - t
+    hits = sum(sum(k.stats.cache_hits.values()) for k in (
+        _kernels.bounded_dijkstra_rows, _kernels.nearest_source_labels))
+    misses = sum(sum(k.stats.cache_misses.values()) for k in (
+        _kernels.bounded_dijkstra_rows, _kernels.nearest_source_labels))
+    return dt, hits, misses
+
+
+def run_case(name, net, sources, cutoff, repeat):
+    import numba
+
+    graph = net.to_scipy()
+    print(f"\n== {name}: {net.n_nodes:,} nodes, {net.n_arcs:,} arcs, "
+          f"{len(sources)} sources, cutoff {cutoff:,.0f} m")
+    t_ours, D = best_of(lambda: net.distances(sources, cutoff), repeat)
+    t_ours1, _ = best_of(lambda: net.distances(sources, cutoff, n_threads=1), repeat)
+    t_near, _ = best_of(lambda: net.nearest_source(sources, cutoff), repeat)
+    t_sp, ref = best_of(lambda: scipy_bounded(graph, sources, cutoff), 1)
+    t_sp_core, reached = best_of(lambda: scipy_dense_only(graph, sources, cutoff), 1)
+    t_sp_near, (near_d, _, _) = best_of(lambda: scipy_nearest(graph, sources, cutoff), 1)
+    # same reached set (explicit zeros included) and the same distances
+    assert reached == D.nnz == ref.nnz, (reached, D.nnz, ref.nnz)
+    diff = abs(D - ref)
+    assert diff.nnz == 0 or diff.max() <= 1e-9, diff.max()
+    _, our_near_d = net.nearest_source(sources, cutoff)
+    np.testing.assert_allclose(our_near_d, near_d, atol=1e-9)
+    print(f"reached pairs: {D.nnz:,} ({D.nnz / len(sources):,.0f} nodes per source)")
+    print(f"jnrisk distances ({numba.get_num_threads()} threads): {t_ours * 1e3:9.1f} ms")
+    print(f"jnrisk distances (1 thread):  {t_ours1 * 1e3:9.1f} ms")
+    print(f"jnrisk nearest_source:        {t_near * 1e3:9.1f} ms; scipy min_only=True: "
+          f"{t_sp_near * 1e3:.1f} ms ({t_sp_near / t_near:.1f}x)")
+    print(f"scipy dijkstra(limit=) x{SCIPY_BATCH}/call -> same sparse result: "
+          f"{t_sp * 1e3:9.1f} ms")
+    print(f"scipy dijkstra(limit=) x{SCIPY_BATCH}/call, dense only (no conversion): "
+          f"{t_sp_core * 1e3:9.1f} ms")
+    print(f"RATIO scipy/jnrisk (same output): {t_sp / t_ours:5.1f}x with threads, "
+          f"{t_sp / t_ours1:5.1f}x on 1 thread; scipy dense-only/jnrisk: "
+          f"{t_sp_core / t_ours:5.1f}x, {t_sp_core / t_ours1:5.1f}x")
+    return {"name": name, "ratio": t_sp / t_ours, "ratio_core": t_sp_core / t_ours,
+            "ours_s": t_ours, "scipy_s": t_sp, "scipy_core_s": t_sp_core}
+
+
+def grid_case(n_nodes, n_shelters, cutoff, repeat):
+    import warnings
+
+    from _citygen import make_grid_city
+    from jnrisk.network import network_from_roads, snap_points
+
+    t = time.perf_counter()
+    roads, _, shelters = make_grid_city(n_nodes=n_nodes, n_blocks=10, n_shelters=n_shelters)
+    t_gen = time.perf_counter() - t
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the grid has a few small components (reported below)
+        net = network_from_roads(roads, "walk")
+    t_build = time.perf_counter() - t
+    summ = net.summary()
+    print(f"\ngrid city: generated in {t_gen:.2f} s, walk network built in {t_build:.2f} s; "
+          f"{summ['n_components']} components, largest {summ['largest_component_pct']:.2f} %")
+    sources = snap_points(net, shelters, on_far="ignore").node
+    return run_case("grid city (walk)", net, sources, cutoff, repeat)
+
+
+def bundled_case(cutoff, repeat):
+    import warnings
+
+    import geopandas as gpd
+
+    from jnrisk.network import network_from_roads, snap_points
+    from jnrisk.units import ANALYSIS_CRS
+
+    path = REPO / "data" / "jinan" / "jinan_roads.parquet"
+    if not path.exists():
+        print(f"\n== bundled Jinan walk network: skipped ({path} not found)")
+        return None
+    roads = gpd.read_parquet(path).to_crs(ANALYSIS_CRS)
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = network_from_roads(roads, "walk")
+    t_build = time.perf_counter() - t
+    summ = net.summary()
+    print(f"\nbundled roads: {len(roads):,} rows, walk network built in {t_build:.2f} s; "
+          f"{summ['n_components']} components, largest {summ['largest_component_pct']:.2f} %")
+    shelters_path = REPO / "data" / "jinan" / "jinan_shelters.parquet"
+    if shelters_path.exists():
+        shelters = gpd.read_parquet(shelters_path).to_crs(ANALYSIS_CRS)
+        shelters = shelters.set_geometry(shelters.geometry.representative_point())
+        sources = snap_points(net, shelters, on_far="ignore").node
+    else:
+        sources = np.random.default_rng(0).choice(net.n_nodes, 630, replace=False)
+    return run_case("bundled Jinan (walk)", net, sources, cutoff, repeat)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--shelters", type=int, default=630)
+    parser.add_argument("--cutoff", type=float, default=2500.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    import numba
+
+    t_import = time.perf_counter()
+    import jnrisk.network  # noqa: F401
+
+    t_import = time.perf_counter() - t_import
+    dt, hits, misses = first_call_time()
+    print(f"numba {numba.__version__}, {numba.get_num_threads()} threads; import "
+          f"{t_import:.2f} s; first kernel calls {dt:.2f} s "
+          f"(cache hits {hits}, compiles {misses}: "
+          f"{'loaded from cache' if misses == 0 else 'COMPILED in this process'})")
+    results = [bundled_case(args.cutoff, args.repeat),
+               grid_case(args.nodes, args.shelters, args.cutoff, args.repeat)]
+    print("\nsummary:")
+    for r in results:
+        if r:
+            print(f"  {r['name']}: jnrisk {r['ours_s'] * 1e3:.0f} ms, scipy "
+                  f"{r['scipy_s'] * 1e3:.0f} ms (dense only {r['scipy_core_s'] * 1e3:.0f} ms): "
+                  f"ratio {r['ratio']:.1f}x (dense only {r['ratio_core']:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()
