@@ -38,3 +38,25 @@ __all__ = [
     "runoff_depth",
     "scs_runoff_mm",
 ]
+
+from jnrisk.flood.ponding import (  # noqa: E402
+    D8_CODES,
+    PondingResult,
+    accumulation_from_direction,
+    catchment,
+    fill_depressions,
+    flow_accumulation,
+    flow_direction,
+    ponding_depth,
+)
+
+__all__ += [
+    "D8_CODES",
+    "PondingResult",
+    "accumulation_from_direction",
+    "catchment",
+    "fill_depressions",
+    "flow_accumulation",
+    "flow_direction",
+    "ponding_depth",
+]
