@@ -13,8 +13,10 @@ from jnrisk.fire.weather import (
     beaufort_force,
     danger_level,
     fwi,
+    load_station_weather,
     lyt1172_score,
     overwintering_dc,
+    weather_path,
 )
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "beaufort_force",
     "danger_level",
     "fwi",
+    "load_station_weather",
     "lyt1172_score",
     "overwintering_dc",
+    "weather_path",
 ]

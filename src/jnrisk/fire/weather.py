@@ -8,14 +8,16 @@ validate, convert units and wrap them with ``xr.apply_ufunc(..., dask="paralleli
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from jnrisk._errors import ConfigError, DataError, SchemaError
+from jnrisk._errors import ConfigError, DataError, DataFileError, SchemaError
 from jnrisk._validate import Problems
 
 __all__ = [
@@ -27,6 +29,8 @@ __all__ = [
     "danger_level",
     "lyt1172_score",
     "beaufort_force",
+    "load_station_weather",
+    "weather_path",
 ]
 
 #: FWI -> five levels: level ``k + 1`` when FWI > ``thresholds[k]``. [M] Canadian-style
@@ -545,3 +549,99 @@ def lyt1172_score(
     score.name = "lyt1172_score"
     score.attrs = {"long_name": "LY/T 1172-95-style fire-danger score", "units": "1"}
     return score
+
+
+# --------------------------------------------------------------------------- bundled weather
+WEATHER_FILE = "jinan_station_weather.nc"
+_WEATHER_VARS = ("temp_c", "tmax_c", "rh_pct", "rh_min_pct", "wind_kmh", "rain_mm")
+
+
+def weather_path() -> Path:
+    """Folder of the bundled synthetic station weather.
+
+    ``$JNRISK_WEATHER_DIR`` if set, else the wheel's ``jnrisk/data/weather``, else the source
+    tree's ``data/weather``.
+
+    Examples
+    --------
+    >>> weather_path().name
+    'weather'
+    """
+    env = os.environ.get("JNRISK_WEATHER_DIR")
+    if env:
+        return Path(env).expanduser()
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[1] / "data" / "weather", here.parents[3] / "data" / "weather"):
+        if (candidate / WEATHER_FILE).is_file():
+            return candidate
+    return here.parents[3] / "data" / "weather"
+
+
+def load_station_weather(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    stations: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> xr.Dataset:
+    """Load the synthetic daily fire weather of Jinan's stations (2015-2024, seeded).
+
+    Synthetic, **not observations**: a plausible climate with a dry windy spring and a wet
+    summer, made by ``scripts/generate_weather.py`` (see ``data/weather/README.md``). Jinan's
+    fire season starts on 1 November (``attrs["fire_season_start"]``).
+
+    Parameters
+    ----------
+    path
+        NetCDF file; default ``weather_path() / "jinan_station_weather.nc"``.
+    stations
+        Station names to keep (e.g. ``["Jinan", "Laiwu"]``); default all seven.
+    start, end
+        Inclusive date bounds (``"2024-03-01"``).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``station, time``; variables ``temp_c, tmax_c, rh_pct, rh_min_pct, wind_kmh,
+        rain_mm`` (float64); coords ``lon, lat, elevation_m, name_zh``. Feed
+        ``temp_c, rh_pct, wind_kmh, rain_mm`` to :func:`fwi` and ``tmax_c, rh_min_pct,
+        wind_kmh, rain_mm`` to :func:`lyt1172_score`.
+
+    Examples
+    --------
+    >>> ds = load_station_weather(stations=["Jinan"], start="2024-03-01", end="2024-03-31")
+    >>> dict(ds.sizes)
+    {'station': 1, 'time': 31}
+    """
+    file = Path(path) if path is not None else weather_path() / WEATHER_FILE
+    if not file.is_file():
+        raise DataFileError(
+            f"station weather file {file} does not exist; regenerate it with "
+            f"`python scripts/generate_weather.py` or set JNRISK_WEATHER_DIR to its folder."
+        )
+    try:
+        with xr.open_dataset(file) as raw:
+            ds = raw.load()
+    except (OSError, ValueError) as exc:
+        raise DataFileError(
+            f"station weather file {file} cannot be read ({exc}); regenerate it with "
+            f"`python scripts/generate_weather.py`."
+        ) from exc
+    missing_vars = [v for v in _WEATHER_VARS if v not in ds.data_vars]
+    if missing_vars or "station" not in ds.dims or "time" not in ds.dims:
+        raise DataFileError(
+            f"station weather file {file} lacks variables {missing_vars} or the station/time "
+            f"dims (has {list(ds.data_vars)}, dims {dict(ds.sizes)}); regenerate it."
+        )
+    if stations is not None:
+        unknown = [s for s in stations if s not in ds["station"].values]
+        if unknown:
+            raise ConfigError(
+                f"load_station_weather: unknown station(s) {unknown}; available: "
+                f"{ds['station'].values.tolist()}."
+            )
+        ds = ds.sel(station=list(stations))
+    ds = ds.sel(time=slice(start, end))
+    for v in _WEATHER_VARS:
+        ds[v] = ds[v].astype(np.float64)
+    return ds
