@@ -113,10 +113,13 @@ def brute_force_cover(cover: np.ndarray, need: np.ndarray) -> int:
     return -1
 
 
-def brute_force_partial_cover(cover: np.ndarray, w: np.ndarray, target: float) -> int:
-    """Smallest number of candidates covering weight >= target (cover includes existing)."""
+def brute_force_partial_cover(
+    cover: np.ndarray, w: np.ndarray, target: float, old: np.ndarray
+) -> int:
+    """Smallest number of candidates covering weight >= target (``old``: already covered)."""
     n_c = cover.shape[1]
-    if target <= 0:
+    cover = cover | old[:, None]
+    if w[old].sum() >= target - 1e-9:
         return 0
     for k in range(1, n_c + 1):
         for combo in itertools.combinations(range(n_c), k):
