@@ -196,6 +196,9 @@ def test_scenario_demand_is_the_exact_optimum(rng: np.random.Generator) -> None:
     assert (r.shelters["assigned_persons"] <= r.shelters["capacity_persons"]).all()
     assert (r.flows["cost_m"] <= 600.0).all()
     assert r.by_district["unserved_persons"].sum() == r.blocks["unserved_persons"].sum()
+    assert (r.by_district["unreachable_persons"] <= r.by_district["unserved_persons"]).all()
+    far = r.blocks["no_shelter_in_reach"]
+    assert (r.blocks.loc[far, "served_persons"] == 0).all()
     # overflow: full and somebody in reach left out
     full = r.shelters["spare_persons"] == 0
     assert (r.shelters["overflow"] <= full).all()

@@ -416,8 +416,8 @@ class ShelterDemandResult:
     Attributes
     ----------
     blocks
-        Copy of the blocks with ``demand_persons`` (integer persons to place), ``served_persons``
-        and ``unserved_persons``.
+        Copy of the blocks with ``demand_persons`` (integer persons to place), ``served_persons``,
+        ``unserved_persons`` and ``no_shelter_in_reach`` (no usable shelter within the walk).
     shelters
         Copy of the shelters with ``usable``, ``assigned_persons``, ``spare_persons``,
         ``unserved_in_reach_persons`` (unserved persons of blocks that could walk there) and
@@ -425,7 +425,8 @@ class ShelterDemandResult:
     flows
         ``origin`` (block label), ``dest`` (shelter label), ``persons``, ``cost_m``.
     by_district
-        Demand, served and unmet persons per ``district_col``.
+        Demand, served, unserved and ``unreachable_persons`` (unserved because no usable shelter
+        is within ``max_walk_m``, as opposed to shelters in reach being full) per district.
     travel_person_m
         Total walking person-metres of the allocation.
     """
@@ -516,6 +517,8 @@ def scenario_shelter_demand(
     b["demand_persons"] = demand
     b["served_persons"] = served
     b["unserved_persons"] = unserved
+    reachable = np.bincount(o, minlength=len(blocks)) > 0
+    b["no_shelter_in_reach"] = ~reachable
     assigned = np.bincount(d, weights=flow, minlength=len(shelters)).astype(np.int64)
     in_reach = np.zeros(len(shelters))
     has_unserved = unserved[o] > 0
@@ -543,6 +546,7 @@ def scenario_shelter_demand(
                 "demand_persons": demand,
                 "served_persons": served,
                 "unserved_persons": unserved,
+                "unreachable_persons": np.where(reachable, 0, demand),
             }
         )
         .groupby(district_col)
