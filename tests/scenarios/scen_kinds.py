@@ -44,3 +44,8 @@ def counting_city_loader(*, log_dir: str, factor: int = 3) -> dict:
     """A city loader that leaves one marker file per call (named by process id)."""
     Path(log_dir, f"{os.getpid()}-{uuid.uuid4().hex[:8]}").write_text("loaded")
     return {"factor": factor}
+
+
+def env_var(name: str) -> str | None:
+    """``os.environ.get`` by name in the calling process (for client.run on workers)."""
+    return os.environ.get(name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import threading
@@ -31,17 +30,20 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        processes=True,
-        threads_per_worker=1,
-        dashboard_address=None,
-        silence_logs=logging.CRITICAL,
-    )
-    c = distributed.Client(cluster, set_as_default=False)
+    # The same LocalCluster run_batch starts by default: 2 processes x 1 thread.
+    from jnrisk.scenarios.batch import _local_client
+
+    c = _local_client(2)
     yield c
+    cluster = c.cluster
     c.close()
     cluster.close(timeout=10)
+
+
+def test_default_cluster_shape(client):
+    info = client.scheduler_info()["workers"]
+    assert len(info) == 2 and all(w["nthreads"] == 1 for w in info.values())
+    assert set(client.run(scen_kinds.env_var, "NUMBA_NUM_THREADS").values()) == {"1"}
 
 
 def slow(value, **kw):

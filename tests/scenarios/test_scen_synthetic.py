@@ -84,6 +84,7 @@ def test_layers_are_metric_crs_and_raster_has_units():
     r = run(scenario())
     assert r.layers["blocks"].crs.to_epsg() == 4548
     assert r.rasters["unserved_persons"].attrs["units"] == "persons"
+    assert r.rasters["unserved_persons"].rio.crs.to_epsg() == 4548
 
 
 def test_closing_every_edge_leaves_only_colocated_people_served():

@@ -302,6 +302,9 @@ def _local_client(workers: int | None) -> Any:
         threads_per_worker=1,
         dashboard_address=None,
         silence_logs=logging.ERROR,
+        # One Dask thread per process: numba's parallel kernels get one thread too, so the
+        # workers do not oversubscribe the cores (Dask already pins OMP/MKL/OpenBLAS to 1).
+        env={"NUMBA_NUM_THREADS": "1"},
     )
     return Client(cluster, set_as_default=False)
 

@@ -176,6 +176,12 @@ def solve_instance(
     return _greedy_assign(dist_bs, inst["persons"], inst["capacity"])
 
 
+def _with_crs(raster: Any) -> Any:
+    import rioxarray  # noqa: F401  (registers the .rio accessor)
+
+    return raster.rio.write_crs(ANALYSIS_CRS)
+
+
 def run_synthetic_allocation(scenario: Any, city: Any = None) -> ScenarioResult:
     """Run one ``synthetic_allocation`` scenario (``city`` is ignored).
 
@@ -258,8 +264,9 @@ def run_synthetic_allocation(scenario: Any, city: Any = None) -> ScenarioResult:
         dims=("y", "x"),
         coords={"y": edges_y[:-1] + cell_m / 2, "x": edges_x[:-1] + cell_m / 2},
         name="unserved_persons",
-        attrs={"units": "persons", "crs": ANALYSIS_CRS, "cell_size_m": cell_m},
+        attrs={"units": "persons", "cell_size_m": cell_m},
     )
+    raster = _with_crs(raster)
 
     metrics = {
         "total_persons": total,
