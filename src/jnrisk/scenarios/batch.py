@@ -401,6 +401,11 @@ def run_batch(
         raise ConfigError(f"client={client!r} is not allowed; allowed: {list(_CLIENT_CHOICES)}.")
     if client is not None and scheduler is not None:
         raise ConfigError("give either client= or scheduler=, not both.")
+    if workers is not None and (client is not None or scheduler is not None):
+        raise ConfigError(
+            "workers= sizes the local cluster run_batch starts; with client= or scheduler= "
+            "the cluster is already sized. Drop workers= (or scale the cluster itself)."
+        )
     out = check_writable(Path(out).expanduser().resolve())
     done = finished_ids(out) if resume else set()
     todo = [s for s in scenarios if s.scenario_id not in done]
