@@ -8,7 +8,7 @@ response direction) along one-way streets; ``congestion`` multiplies every free-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -61,8 +61,8 @@ class CoverageResult:
         Copy of the sub-districts (input index) with ``persons``, ``centre_time_s`` (``inf``
         when not reached within the largest threshold), ``centre_snap_m``,
         ``nearest_facility`` (facility index label, ``None`` when unreached),
-        ``facilities_inside`` (facilities whose ``town_col`` is this town, when the facilities
-        have that column), and per threshold ``centre_reached_<m>min`` and
+        ``centre_node``, ``facilities_inside`` (number of facilities whose ``town_col`` is
+        this town, when the facilities have that column), and per threshold ``centre_reached_<m>min`` and
         ``persons_reached_pct_<m>min``.
     facilities : geopandas.GeoDataFrame
         Copy of the facilities with ``node``, ``snap_distance_m``, ``on_network`` and
@@ -81,6 +81,10 @@ class CoverageResult:
         The network's CRS.
     max_snap_m : float
         Snap distance beyond which a point counts as off the network.
+    town_col : str
+        The sub-district id column.
+    closed_edges, net
+        The closures and network used (kept to explain failures in :meth:`not_reached`).
     """
 
     thresholds_s: tuple[float, ...]
@@ -95,6 +99,9 @@ class CoverageResult:
     node_y: np.ndarray
     crs: Any
     max_snap_m: float
+    town_col: str = "town_id"
+    closed_edges: Any = field(default=None, repr=False)
+    net: Any = field(default=None, repr=False)
 
     def polygons(self, *, cell_m: float = 250.0, by_facility: bool = False):
         """Service-area polygons for maps (see :func:`service_area_polygons`)."""
@@ -269,6 +276,7 @@ def drive_time_coverage(
     out_towns["persons"] = town_persons
     out_towns["centre_time_s"] = c_raw * factor
     out_towns["centre_snap_m"] = c_snap
+    out_towns["centre_node"] = c_node
     fac_labels = np.asarray(facilities.index, dtype=object)
     out_towns["nearest_facility"] = [fac_labels[k] if k >= 0 else None for k in c_fac]
     if town_col in facilities.columns:
@@ -324,7 +332,34 @@ def drive_time_coverage(
         node_y=np.asarray(net.y),
         crs=net.crs,
         max_snap_m=float(max_snap_m),
+        town_col=town_col,
+        closed_edges=closed_edges,
+        net=net,
     )
+
+
+def _own_facility_time(result: CoverageResult, town_pos: np.ndarray) -> np.ndarray:
+    """Drive time [s] from the fastest facility located in each given town to its centre."""
+    from jnrisk.rescue._common import time_matrix
+
+    out = np.full(town_pos.size, np.inf)
+    fac, t = result.facilities, result.towns
+    if result.net is None or result.town_col not in fac.columns or town_pos.size == 0:
+        return out
+    f_town = fac[result.town_col].to_numpy()
+    ids = t[result.town_col].to_numpy()[town_pos]
+    f_sel = np.flatnonzero(np.isin(f_town, ids) & fac["on_network"].to_numpy())
+    if f_sel.size == 0:
+        return out
+    ptr, col, tt = time_matrix(
+        result.net, fac["node"].to_numpy()[f_sel], t["centre_node"].to_numpy()[town_pos],
+        cutoff_s=max(result.thresholds_s), factor=result.congestion_factor,
+        closed_edges=result.closed_edges,
+    )
+    row = np.repeat(np.arange(f_sel.size), np.diff(ptr))
+    own = f_town[f_sel][row] == ids[col]
+    np.minimum.at(out, col[own], tt[own])
+    return out
 
 
 def towns_not_reached(result: CoverageResult, threshold_s: float = 900.0) -> pd.DataFrame:
@@ -354,7 +389,9 @@ def towns_not_reached(result: CoverageResult, threshold_s: float = 900.0) -> pd.
     bad = ~(time_s <= thr * (1 + 1e-12))
     inside = t["facilities_inside"].to_numpy() if "facilities_inside" in t.columns else None
     reasons = []
-    for pos in np.flatnonzero(bad):
+    bad_pos = np.flatnonzero(bad)
+    own_time = dict(zip(bad_pos.tolist(), _own_facility_time(result, bad_pos), strict=True))
+    for pos in bad_pos:
         snap_m = float(t["centre_snap_m"].iloc[pos])
         own = ""
         if inside is not None and inside[pos] == 0:
@@ -370,9 +407,17 @@ def towns_not_reached(result: CoverageResult, threshold_s: float = 900.0) -> pd.
                 f"(no road link from any facility, closed roads, or too far){own}"
             )
         else:
+            if own == "" and inside is not None:
+                ot = float(own_time[int(pos)])
+                own = (
+                    f"; its own facility needs {ot / 60:.1f} min" if np.isfinite(ot)
+                    else f"; its own facility cannot reach it within "
+                    f"{max(result.thresholds_s) / 60:g} min"
+                )
             reasons.append(
                 f"nearest facility ({t['nearest_facility'].iloc[pos]}) needs "
-                f"{time_s[pos] / 60:.1f} min > {thr / 60:g} min{own}"
+                f"{time_s[pos] / 60:.1f} min > {thr / 60:g} min{own} (centre snapped "
+                f"{snap_m:,.0f} m to the road)"
             )
     out = pd.DataFrame(
         {
