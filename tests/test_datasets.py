@@ -179,9 +179,15 @@ def test_road_schema(city):
     assert np.allclose(r["length_m"], r.geometry.length, atol=0.5)
     assert (r["length_m"] > 0).all()
     # edges end at their nodes (topology through ids; coordinates agree to < 1 m)
-    xy = nodes.set_index("node_id").geometry
-    start = shapely.get_point(r.geometry.values, 0)
-    assert np.nanmax(shapely.distance(start, xy.loc[r["u"]].values)) < 1.0
+    pos = np.empty(int(nodes["node_id"].max()) + 1, np.int64)
+    pos[nodes["node_id"].to_numpy()] = np.arange(len(nodes))
+    nx, ny = nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()
+    coords = shapely.get_coordinates(shapely.get_point(r.geometry.values, 0))
+    iu = pos[r["u"].to_numpy()]
+    assert np.hypot(coords[:, 0] - nx[iu], coords[:, 1] - ny[iu]).max() < 1.0
+    coords = shapely.get_coordinates(shapely.get_point(r.geometry.values, -1))
+    iv = pos[r["v"].to_numpy()]
+    assert np.hypot(coords[:, 0] - nx[iv], coords[:, 1] - ny[iv]).max() < 1.0
 
 
 def test_walk_network_is_connected(city):

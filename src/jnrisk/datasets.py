@@ -180,8 +180,7 @@ def _stat_key(path: Path) -> tuple[str, int, int]:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
-@functools.lru_cache(maxsize=64)
-def _read_vector_cached(key: tuple[str, int, int], layer: str | None) -> Any:
+def _read_vector(key: tuple[str, int, int], layer: str | None) -> Any:
     import geopandas as gpd
 
     path = key[0]
@@ -240,8 +239,8 @@ def _read_table_cached(key: tuple[str, int, int]) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=4)
-def _check_manifest_cached(key: tuple[str, int, int]) -> None:
-    verify(Path(key[0]).parent, _quick=True)
+def _check_manifest_cached(keys: tuple[tuple[str, int, int], ...]) -> None:
+    verify(Path(keys[0][0]).parent, _quick=True)
 
 
 def _resolve_dir(data_dir: str | os.PathLike[str] | None) -> Path:
@@ -291,20 +290,19 @@ def jinan(year: int = 2024, *, data_dir: str | os.PathLike[str] | None = None) -
                           f"(2023: 435 shelters built by 2023; 2024: all 630).")
     d = _resolve_dir(data_dir)
     manifest = d / "MANIFEST.json"
-    if manifest.is_file():
-        _check_manifest_cached(_stat_key(manifest))
+    if manifest.is_file():  # re-checked whenever any file in the folder changes
+        _check_manifest_cached(tuple(_stat_key(p) for p in sorted(d.iterdir()) if p.is_file()))
 
     raw: dict[str, Any] = {}
     crs_seen: dict[str, str] = {}
     for field, (fn, layer, cols) in _VECTORS.items():
-        gdf = _read_vector_cached(_stat_key(d / fn), layer)
+        crs, gdf = _load_vector_cached(_stat_key(d / fn), layer)
         where = f"{d / fn}" + (f" (layer {layer!r})" if layer else "")
         missing = [c for c in cols if c not in gdf.columns]
         if missing:
             raise SchemaError(f"{where}: missing column(s) {missing}; it has "
                               f"{list(gdf.columns)[:20]}. The schema of each layer is in "
                               f"data/README.md; rename the columns or {_FIX}.")
-        crs = gdf.crs.to_string()
         if crs_seen and crs not in crs_seen.values():
             first, first_crs = next(iter(crs_seen.items()))
             raise DataFileError(
@@ -314,9 +312,7 @@ def jinan(year: int = 2024, *, data_dir: str | os.PathLike[str] | None = None) -
             )
         crs_seen[where] = crs
         raw[field] = gdf
-    out: dict[str, Any] = {}
-    for field, gdf in raw.items():
-        out[field] = _projected_copy(d / _VECTORS[field][0], _VECTORS[field][1], gdf)
+    out: dict[str, Any] = {field: gdf.copy() for field, gdf in raw.items()}
     census = _read_table_cached(_stat_key(d / _TABLES["census"])).copy()
     for c in ("pop_census_2000", "pop_census_2010", "pop_census_2020"):
         if c in census.columns:
@@ -334,14 +330,11 @@ def jinan(year: int = 2024, *, data_dir: str | os.PathLike[str] | None = None) -
                      facts=tables["facts"], waterlogging_sections=tables["waterlogging_sections"])
 
 
-@functools.lru_cache(maxsize=64)
-def _projected_cached(key: tuple[str, int, int], layer: str | None) -> Any:
-    gdf = _read_vector_cached(key, layer)
-    return gdf.to_crs(ANALYSIS_CRS)
-
-
-def _projected_copy(path: Path, layer: str | None, gdf: Any) -> Any:
-    return _projected_cached(_stat_key(path), layer).copy()
+@functools.lru_cache(maxsize=32)
+def _load_vector_cached(key: tuple[str, int, int], layer: str | None) -> tuple[str, Any]:
+    """(CRS of the file, the layer projected to the analysis CRS); one cached copy per file."""
+    gdf = _read_vector(key, layer)
+    return gdf.crs.to_string(), gdf.to_crs(ANALYSIS_CRS)
 
 
 def verify(data_dir: str | os.PathLike[str] | None = None, *, regenerate: bool = False,

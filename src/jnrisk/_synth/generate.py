@@ -64,6 +64,25 @@ def _points(df: pd.DataFrame, drop=("x", "y")) -> gpd.GeoDataFrame:
     return g.to_crs(EXCHANGE_CRS)
 
 
+def _depression_names(real_dir: Path, near_rail: np.ndarray) -> list[str]:
+    """Names borrowed from the real waterlogging lists (railway underpasses for the depressions
+    on the railway, other core sections for the rest); the locations stay synthetic."""
+    w = pd.read_csv(Path(real_dir) / "jinan_waterlogging_road_sections.csv")
+    w = w[w["district"].isin(["历下区", "市中区", "槐荫区", "天桥区", "历城区"])]
+    names = list(dict.fromkeys(w["location_zh"].astype(str)))
+    rail = [n for n in names if "铁路桥" in n] or ["铁路桥下"]
+    other = [n for n in names if "铁路桥" not in n] or ["低洼路段"]
+    out, i_r, i_o = [], 0, 0
+    for is_rail in near_rail:
+        if is_rail:
+            out.append(rail[i_r % len(rail)])
+            i_r += 1
+        else:
+            out.append(other[i_o % len(other)])
+            i_o += 1
+    return out
+
+
 def generate_city(seed: int = DEFAULT_SEED, *, real_dir: Path, with_roads: bool = True) -> SynthCity:
     """Build every synthetic layer from the real files in ``real_dir`` and ``seed``.
 
@@ -159,6 +178,7 @@ def generate_city(seed: int = DEFAULT_SEED, *, real_dir: Path, with_roads: bool 
     near_rail = shapely.distance(shapely.points(dep[:, 0], dep[:, 1]), frame.railway) < 50.0
     v["depressions"] = _points(pd.DataFrame({
         "depression_id": np.arange(len(dep), dtype=np.int64),
+        "name": _depression_names(real_dir, near_rail),
         "depth_m": np.round(dep[:, 2], 2), "radius_m": np.round(dep[:, 3], 1),
         "railway_underpass": near_rail, "x": dep[:, 0], "y": dep[:, 1]}))
     v["river"] = gpd.GeoDataFrame(
