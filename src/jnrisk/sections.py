@@ -1,0 +1,148 @@
+"""Sections of the main-job report (``jnrisk run``), one function per topic.
+
+Each function takes the loaded city and a shared context dict (networks and results that later
+sections reuse) and returns a :class:`jnrisk.report.ReportSection`. This module is the "face" of
+the layering: it may import every hazard module; nothing imports it except :mod:`jnrisk.report`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jnrisk.report import ReportSection
+
+__all__ = ["SECTIONS"]
+
+
+def _fig(figsize=(8, 8)):
+    from jnrisk.plotting import _plt
+
+    plt = _plt()
+    return plt.subplots(figsize=figsize)
+
+
+def city_overview(city: Any, ctx: dict) -> ReportSection:
+    from jnrisk.plotting import base_map, figure_png
+
+    pop, shel = city.population, city.shelters
+    by = pd.DataFrame({"district": city.districts["name"].tolist()})
+    by["district_en"] = city.districts["name_en"].to_numpy()
+    agg = pop.groupby("district").agg(
+        persons=("persons", "sum"),
+        blocks=("persons", "size"),
+    )
+    built = pop[pop["built_up"]].groupby("district")["persons"].sum().rename("built_up_persons")
+    sh = shel.groupby("district").agg(
+        shelters=("shelter_id", "size"), effective_area_m2=("effective_area_m2", "sum")
+    )
+    towns = city.towns.groupby("district").size().rename("towns")
+    stations = city.stations.groupby("district").size().rename("stations")
+    teams = city.teams.groupby("district").agg(teams=("team_id", "size"), members=("members", "sum"))
+    table = by.set_index("district").join([agg, built, sh, towns, stations, teams]).reset_index()
+    table = table.fillna(0)
+    for col in ("persons", "blocks", "built_up_persons", "shelters", "towns", "stations", "teams",
+                "members"):
+        table[col] = table[col].astype("int64")
+    total = table.drop(columns=["district", "district_en"]).sum(numeric_only=True)
+    total_row = {"district": "济南市 (total)", "district_en": "Jinan", **total.to_dict()}
+    table = pd.concat([table, pd.DataFrame([total_row])], ignore_index=True)
+    table["m2_per_built_up_resident"] = table["effective_area_m2"] / table[
+        "built_up_persons"
+    ].replace(0, np.nan)
+
+    fig, ax = _fig()
+    base_map(city, ax=ax, title="Jinan: districts, major roads, shelters, rescue stations")
+    roads = city.roads
+    major = roads[roads["road_class"].isin(["motorway", "trunk", "primary", "secondary"])]
+    major.plot(ax=ax, color="0.6", linewidth=0.4)
+    river = roads[roads["bridge"]]
+    river.plot(ax=ax, color="tab:blue", linewidth=2.0)
+    colors = {"emergency": "tab:green", "fixed": "tab:orange", "central": "tab:red"}
+    for cls, g in shel.groupby("class"):
+        g.plot(ax=ax, markersize=6, color=colors.get(cls, "k"), label=f"shelter: {cls}")
+    city.stations.plot(ax=ax, markersize=5, marker="^", color="purple", label="rescue station")
+    ax.legend(loc="lower left", fontsize=8)
+    png = figure_png(fig)
+
+    n_total = int(total["persons"])
+    m2 = float(total["effective_area_m2"]) / max(float(total["built_up_persons"]), 1.0)
+    return ReportSection(
+        key="city",
+        title="The city",
+        paragraphs=[
+            f"{len(city.districts)} districts, {len(city.towns)} sub-districts/towns, "
+            f"{n_total:,} residents (2020 census) in {len(pop):,} population blocks; "
+            f"{len(shel)} shelters with {float(shel['effective_area_m2'].sum()) / 1e6:.1f} "
+            f"million m² of effective area; {len(city.stations)} rescue stations, "
+            f"{len(city.teams)} rescue teams, {len(city.fire_forces)} fire-rescue forces.",
+            f"Effective shelter area per built-up resident: {m2:.2f} m² (effective area of all "
+            f"shelters divided by the residents of blocks flagged built-up; the bureau publishes "
+            f"'about 2 m² per resident of the built-up area').",
+        ],
+        tables=[("Districts", table)],
+        figures=[("overview.png", "Overview map", png)],
+        layers={"districts": city.districts, "shelters": shel, "stations": city.stations},
+        metrics={
+            "residents": n_total,
+            "blocks": len(pop),
+            "shelters": len(shel),
+            "shelter_area_m2": float(shel["effective_area_m2"].sum()),
+            "m2_per_built_up_resident": m2,
+            "load_s": ctx.get("load_s", float("nan")),
+        },
+    )
+
+
+def road_network(city: Any, ctx: dict) -> ReportSection:
+    from jnrisk.network import network_from_roads
+
+    rows = []
+    for mode in ("walk", "drive"):
+        t = time.perf_counter()
+        net = network_from_roads(city.roads, mode=mode)
+        build_s = time.perf_counter() - t
+        ctx[f"{mode}_net"] = net
+        comp = net.component_summary()
+        rows.append(
+            {
+                "mode": mode,
+                "nodes": net.n_nodes,
+                "arcs": net.n_arcs,
+                "components": int(comp["n_components"]),
+                "largest_component_share_pct": comp["largest_component_pct"],
+                "build_s": build_s,
+            }
+        )
+    table = pd.DataFrame(rows)
+    walk = rows[0]
+    console = [
+        f"  {r['mode']} network: {r['nodes']:,} nodes, {r['arcs']:,} arcs, "
+        f"{r['components']} components (largest {r['largest_component_share_pct']:.2f} %), "
+        f"built in {r['build_s']:.2f} s"
+        for r in rows
+    ]
+    return ReportSection(
+        key="network",
+        title="Road network",
+        paragraphs=[
+            f"Walk network (undirected, pedestrians only where allowed): {walk['nodes']:,} nodes. "
+            "Drive network: one-way streets respected, travel time from length and speed."
+        ],
+        tables=[("Network size and connectivity", table)],
+        metrics={
+            "walk_nodes": walk["nodes"],
+            "walk_components": walk["components"],
+            "walk_build_s": walk["build_s"],
+            "_console": console,
+        },
+    )
+
+
+SECTIONS: list[tuple[str, Any]] = [
+    ("city overview", city_overview),
+    ("road network", road_network),
+]
