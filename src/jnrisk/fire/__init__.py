@@ -6,6 +6,20 @@ Parameters and citations: ``docs/domain.md`` section 3. Numba kernels live in
 
 from __future__ import annotations
 
+from jnrisk.fire.spread import (
+    DEFAULT_FUEL_MAP,
+    DESIGN_MOISTURE,
+    FUEL_MODELS,
+    FuelModel,
+    FuelMoisture,
+    RothermelResult,
+    arrival_time,
+    length_to_breadth,
+    moisture_from_ffmc,
+    perimeters,
+    rothermel_ros,
+    spread_rates,
+)
 from jnrisk.fire.weather import (
     DANGER_LEVEL_NAMES,
     FWI_LEVEL_THRESHOLDS,
@@ -20,6 +34,18 @@ from jnrisk.fire.weather import (
 )
 
 __all__ = [
+    "DEFAULT_FUEL_MAP",
+    "DESIGN_MOISTURE",
+    "FUEL_MODELS",
+    "FuelModel",
+    "FuelMoisture",
+    "RothermelResult",
+    "arrival_time",
+    "length_to_breadth",
+    "moisture_from_ffmc",
+    "perimeters",
+    "rothermel_ros",
+    "spread_rates",
     "DANGER_LEVEL_NAMES",
     "FWI_LEVEL_THRESHOLDS",
     "LYT1172_LEVEL_THRESHOLDS",
