@@ -508,6 +508,16 @@ class RoadNetwork:
         Parallel arcs are reduced to the smallest weight and closed arcs removed, so
         ``scipy.sparse.csgraph`` functions give the same answers as this network.
         Explicit zeros are zero-weight arcs (csgraph treats them as edges).
+
+        Examples
+        --------
+        >>> from scipy.sparse.csgraph import dijkstra
+        >>> net = RoadNetwork.from_csr([0, 2, 2], [1, 1], [7.0, 3.0])
+        >>> net.to_scipy().toarray()
+        array([[0., 3.],
+               [0., 0.]])
+        >>> dijkstra(net.to_scipy(), indices=0).tolist()
+        [0.0, 3.0]
         """
         import scipy.sparse as sp
 
@@ -552,7 +562,14 @@ class RoadNetwork:
         return rank[labels].astype(np.int64)
 
     def component_summary(self) -> dict[str, Any]:
-        """Number of components, size of the largest one and the component size histogram."""
+        """Number of components, size of the largest one and the largest sizes.
+
+        Examples
+        --------
+        >>> net = RoadNetwork.from_csr([0, 1, 1, 1], [1], [5.0])
+        >>> net.component_summary()["n_components"]
+        2
+        """
         labels = self.components()
         sizes = np.bincount(labels) if labels.size else np.zeros(0, np.int64)
         largest = int(sizes[0]) if sizes.size else 0
