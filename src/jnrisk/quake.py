@@ -54,6 +54,7 @@ __all__ = [
     "displaced_persons",
     "SHELTER_MAX_INTENSITY",
     "shelter_usability",
+    "default_scenario",
 ]
 
 
@@ -761,3 +762,26 @@ def shelter_usability(
     out = scenario_intensity(shelters, scenario, coefficients=coefficients)
     out[usable_col] = out["intensity"].to_numpy() <= max_intensity
     return out
+
+
+def default_scenario() -> QuakeScenario:
+    """The default scenario of ``jnrisk run`` and notebook 01: an illustrative M6.0 near Jinan.
+
+    Epicentre 12 km south of the Lixia district centroid (EPSG:4548: 508,164 E,
+    4,046,206 N), focal depth 10 km, fault strike 60° (NE). Illustrative, not a hazard
+    assessment: pick scenarios from GB 18306-2015 and the local fault inventory for real use.
+
+    Examples
+    --------
+    >>> s = default_scenario()
+    >>> s.magnitude, s.depth_m, s.fault_azimuth_deg
+    (6.0, 10000.0, 60.0)
+    """
+    return QuakeScenario(
+        508_164.0,
+        4_046_206.0,
+        magnitude=6.0,
+        depth_m=10_000.0,
+        fault_azimuth_deg=60.0,
+        name="M6.0 12 km south of Lixia (illustrative)",
+    )

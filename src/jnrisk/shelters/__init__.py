@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from jnrisk.shelters.access import e2sfca, gaussian_weights, step_weights
 from jnrisk.shelters.capacity import STANDARDS, PerCapitaStandard, shelter_capacity
+from jnrisk.shelters.coverage import (
+    DEFAULT_RADIUS_M,
+    CoverageResult,
+    ShelterDemandResult,
+    area_table,
+    city_m2_per_resident,
+    scenario_shelter_demand,
+    shelter_coverage,
+    walking_costs,
+)
 from jnrisk.shelters.site_new import (
     SitingResult,
     capacitated_covering,
@@ -17,6 +27,14 @@ from jnrisk.shelters.site_new import (
 )
 
 __all__ = [
+    "DEFAULT_RADIUS_M",
+    "CoverageResult",
+    "ShelterDemandResult",
+    "area_table",
+    "city_m2_per_resident",
+    "scenario_shelter_demand",
+    "shelter_coverage",
+    "walking_costs",
     "STANDARDS",
     "PerCapitaStandard",
     "SitingResult",

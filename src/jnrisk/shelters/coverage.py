@@ -220,7 +220,7 @@ def shelter_coverage(
     >>> s = gpd.GeoDataFrame({"class": ["emergency"]}, geometry=[Point(400, 0)],
     ...                      crs="EPSG:4548")
     >>> r = shelter_coverage(b, s, net)
-    >>> r.blocks["dist_emergency_m"].tolist(), r.summary.loc["emergency", "covered_pct"]
+    >>> r.blocks["dist_emergency_m"].tolist(), float(r.summary.loc["emergency", "covered_pct"])
     ([400.0, 300.0], 100.0)
     """
     from jnrisk.network import snap_points
