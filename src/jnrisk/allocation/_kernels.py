@@ -137,6 +137,132 @@ def _greedy_tight(
 
 
 @njit(cache=True, nogil=True)
+def _build_pairs(n_blocks, n_shel, indptr, shelter, cost, src, big_m):
+    """Hop candidates between shelters, sorted by (from shelter, to shelter, key).
+
+    Candidate c says: a block b with flow on arc ``c_from[c]`` (to shelter j) could move to
+    arc ``c_to[c]`` (to shelter j', or -1 for the unserved sink U = n_shel) at the real cost
+    change ``c_key[c] = cost[c_to] - cost[c_from]`` (``M - cost[c_from]`` for U).
+    """
+    n_c = 0
+    for b in range(n_blocks):
+        for k1 in range(indptr[b], indptr[b + 1]):
+            n_c += 1
+            for k2 in range(indptr[b], indptr[b + 1]):
+                if shelter[k2] != shelter[k1]:
+                    n_c += 1
+    c_from = np.empty(n_c, np.int64)
+    c_to = np.empty(n_c, np.int64)
+    c_key = np.empty(n_c, np.int64)
+    code = np.empty(n_c, np.int64)
+    n_sn = n_shel + 1
+    t = 0
+    for b in range(n_blocks):
+        for k1 in range(indptr[b], indptr[b + 1]):
+            j = shelter[k1]
+            c_from[t] = k1
+            c_to[t] = -1
+            c_key[t] = big_m - cost[k1]
+            code[t] = j * n_sn + n_shel
+            t += 1
+            for k2 in range(indptr[b], indptr[b + 1]):
+                if shelter[k2] != j:
+                    c_from[t] = k1
+                    c_to[t] = k2
+                    c_key[t] = cost[k2] - cost[k1]
+                    code[t] = j * n_sn + shelter[k2]
+                    t += 1
+    # group by (j, j') with two stable counting sorts (by j', then by j), then sort each
+    # (small) pair run by key
+    perm = _counting_order(code % n_sn, n_sn, np.arange(n_c))
+    perm = _counting_order(code // n_sn, n_shel, perm)
+    c_from = c_from[perm]
+    c_to = c_to[perm]
+    c_key = c_key[perm]
+    code = code[perm]
+    start = 0
+    for c in range(1, n_c + 1):
+        if c == n_c or code[c] != code[start]:
+            if c - start > 1:
+                o = np.argsort(c_key[start:c]) + start
+                c_from[start:c] = c_from[o]
+                c_to[start:c] = c_to[o]
+                c_key[start:c] = c_key[o]
+            start = c
+    # pairs = runs of equal code
+    n_pairs = 0
+    for c in range(n_c):
+        if c == 0 or code[c] != code[c - 1]:
+            n_pairs += 1
+    pair_to = np.empty(n_pairs, np.int64)
+    pair_cend = np.empty(n_pairs, np.int64)
+    pair_sptr = np.zeros(n_shel + 1, np.int64)
+    c_pair = np.empty(n_c, np.int64)
+    p = -1
+    for c in range(n_c):
+        if c == 0 or code[c] != code[c - 1]:
+            p += 1
+            pair_to[p] = code[c] % n_sn
+            pair_sptr[code[c] // n_sn + 1] += 1
+        c_pair[c] = p
+        pair_cend[p] = c + 1
+    for j in range(n_shel):
+        pair_sptr[j + 1] += pair_sptr[j]
+    # candidates by their "from" arc
+    n_arcs = shelter.shape[0]
+    arc_cptr = np.zeros(n_arcs + 1, np.int64)
+    for c in range(n_c):
+        arc_cptr[c_from[c] + 1] += 1
+    for k in range(n_arcs):
+        arc_cptr[k + 1] += arc_cptr[k]
+    fill = arc_cptr[:-1].copy()
+    arc_cands = np.empty(n_c, np.int64)
+    for c in range(n_c):
+        k = c_from[c]
+        arc_cands[fill[k]] = c
+        fill[k] += 1
+    return c_from, c_to, c_key, c_pair, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands
+
+
+@njit(cache=True, nogil=True)
+def _counting_order(keys, n_keys, perm):
+    """Stable reordering of ``perm`` by ``keys[perm]`` (ints in ``[0, n_keys)``)."""
+    cnt = np.zeros(n_keys + 1, np.int64)
+    for t in range(perm.shape[0]):
+        cnt[keys[perm[t]] + 1] += 1
+    for q in range(n_keys):
+        cnt[q + 1] += cnt[q]
+    out = np.empty_like(perm)
+    for t in range(perm.shape[0]):
+        q = keys[perm[t]]
+        out[cnt[q]] = perm[t]
+        cnt[q] += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _activate(k, arc_cptr, arc_cands, c_pair, pfirst):
+    for t in range(arc_cptr[k], arc_cptr[k + 1]):
+        c = arc_cands[t]
+        p = c_pair[c]
+        if c < pfirst[p]:
+            pfirst[p] = c
+
+
+@njit(cache=True, nogil=True)
+def _deactivate(k, arc_cptr, arc_cands, c_pair, pfirst, pair_cend, c_from, flow):
+    for t in range(arc_cptr[k], arc_cptr[k + 1]):
+        c = arc_cands[t]
+        p = c_pair[c]
+        if pfirst[p] == c:
+            q = c + 1
+            end = pair_cend[p]
+            while q < end and flow[c_from[q]] == 0:
+                q += 1
+            pfirst[p] = q
+
+
+@njit(cache=True, nogil=True)
 def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price0):
     """Exact integer transportation problem; see the module docstring.
 
@@ -238,136 +364,171 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
             rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m, head, nxt, prv
         )
 
-    # ---- successive shortest paths ----------------------------------------------------------
-    n_nodes = n_blocks + n_shel
-    dist = np.full(n_nodes, INF, np.int64)
-    done = np.zeros(n_nodes, np.bool_)
-    pred = np.full(n_nodes, -1, np.int64)
-    touched = np.empty(n_nodes, np.int64)
-    settled = np.empty(n_nodes, np.int64)
-    heap_cap = 2 * n_arcs + n_nodes + 2
+    # ---- successive shortest paths on the shelter graph ------------------------------------
+    # A residual path alternates block -> shelter (forward) and shelter -> block (backward, on
+    # an arc with flow). Block potentials are implicit (v_b = min(M, min_j cost_bj + w_j) holds
+    # for every block with flow or unserved persons), so the search runs over shelters only:
+    # the hop j -> j' through block b costs cost_bj' - cost_bj (static), and the cheapest hop
+    # among the blocks *currently* using j is kept per shelter pair in a static sorted list
+    # with a "first active" pointer.
+    (c_from, c_to, c_key, c_pair, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands) = (
+        _build_pairs(n_blocks, n_shel, indptr, shelter, cost, src, big_m)
+    )
+    n_pairs = pair_to.shape[0]
+    pfirst = np.empty(n_pairs, np.int64)
+    for p in range(n_pairs):
+        c = pair_cend[p - 1] if p > 0 else 0
+        end = pair_cend[p]
+        while c < end and flow[c_from[c]] == 0:
+            c += 1
+        pfirst[p] = c
+
+    n_sn = n_shel + 1  # shelters + the unserved sink U (index n_shel, price 0)
+    wu = np.zeros(n_sn, np.int64)
+    wu[:n_shel] = w
+    dist = np.full(n_sn, INF, np.int64)
+    done = np.zeros(n_sn, np.bool_)
+    pred_c = np.full(n_sn, -1, np.int64)
+    pred_k = np.full(n_sn, -1, np.int64)
+    touched = np.empty(n_sn, np.int64)
+    settled = np.empty(n_sn, np.int64)
+    max_deg = 0
+    for i in range(n_blocks):
+        if indptr[i + 1] - indptr[i] > max_deg:
+            max_deg = indptr[i + 1] - indptr[i]
+    heap_cap = n_pairs + max_deg + 2
     hk = np.empty(heap_cap, np.int64)
     hn = np.empty(heap_cap, np.int64)
     n_dijkstra = 0
     status = STATUS_OK
+    u_node = n_shel
 
-    for s in range(n_blocks):
+    order = np.argsort(v, kind="mergesort")
+    for oi in range(n_blocks):
+        s = order[oi]
         while rem[s] > 0:
             n_dijkstra += 1
+            vs = big_m
+            for k in range(indptr[s], indptr[s + 1]):
+                c = cost[k] + wu[shelter[k]]
+                if c < vs:
+                    vs = c
             n_touched = 0
             n_settled = 0
             hsize = 0
-            dist[s] = 0
-            touched[n_touched] = s
+            for k in range(indptr[s], indptr[s + 1]):
+                j = shelter[k]
+                nd = cost[k] - vs + wu[j]
+                if nd < dist[j]:
+                    if dist[j] == INF:
+                        touched[n_touched] = j
+                        n_touched += 1
+                    dist[j] = nd
+                    pred_k[j] = k
+                    hsize = _push(hk, hn, hsize, nd, j)
+            nd = big_m - vs
+            dist[u_node] = nd
+            pred_k[u_node] = -1
+            touched[n_touched] = u_node
             n_touched += 1
-            hsize = _push(hk, hn, hsize, np.int64(0), s)
-            best_u = INF
-            best_u_block = -1
+            hsize = _push(hk, hn, hsize, nd, u_node)
             target = -1
             d_star = INF
             while hsize > 0:
-                key, node, hsize = _pop(hk, hn, hsize)
-                if key >= best_u:
-                    break
-                if done[node] or key != dist[node]:
+                key, j, hsize = _pop(hk, hn, hsize)
+                if done[j] or key != dist[j]:
                     continue
-                done[node] = True
-                settled[n_settled] = node
+                if j == u_node or spare[j] > 0:
+                    target = j
+                    d_star = key
+                    break
+                done[j] = True
+                settled[n_settled] = j
                 n_settled += 1
-                if node < n_blocks:
-                    b = node
-                    cu = key + big_m - v[b]
-                    if cu < best_u:
-                        best_u = cu
-                        best_u_block = b
-                    base = key - v[b]
-                    for k in range(indptr[b], indptr[b + 1]):
-                        j = shelter[k]
-                        nd = base + cost[k] + w[j]
-                        jn = n_blocks + j
-                        if nd < dist[jn]:
-                            if dist[jn] == INF:
-                                touched[n_touched] = jn
-                                n_touched += 1
-                            dist[jn] = nd
-                            pred[jn] = k
-                            hsize = _push(hk, hn, hsize, nd, jn)
-                else:
-                    j = node - n_blocks
-                    if spare[j] > 0:
-                        target = j
-                        d_star = key
-                        break
-                    k = head[j]
-                    base = key - w[j]
-                    while k >= 0:
-                        b = src[k]
-                        if not done[b]:
-                            nd = base + v[b] - cost[k]
-                            if nd < dist[b]:
-                                if dist[b] == INF:
-                                    touched[n_touched] = b
-                                    n_touched += 1
-                                dist[b] = nd
-                                pred[b] = k
-                                hsize = _push(hk, hn, hsize, nd, b)
-                        k = nxt[k]
-            if target < 0:
-                d_star = best_u
-
-            # potentials of settled nodes closer than the target
+                base = key - wu[j]
+                for p in range(pair_sptr[j], pair_sptr[j + 1]):
+                    c = pfirst[p]
+                    if c >= pair_cend[p]:
+                        continue
+                    j2 = pair_to[p]
+                    nd = base + c_key[c] + wu[j2]
+                    if nd < dist[j2]:
+                        if dist[j2] == INF:
+                            touched[n_touched] = j2
+                            n_touched += 1
+                        dist[j2] = nd
+                        pred_c[j2] = c
+                        hsize = _push(hk, hn, hsize, nd, j2)
+            if target < 0:  # cannot happen: U is always reachable
+                status = STATUS_BROKEN_INVARIANT
+                break
             for t in range(n_settled):
-                node = settled[t]
-                dd = dist[node]
-                if dd < d_star:
-                    if node < n_blocks:
-                        v[node] += d_star - dd
-                    else:
-                        w[node - n_blocks] += d_star - dd
+                j = settled[t]
+                if dist[j] < d_star:
+                    wu[j] += d_star - dist[j]
 
-            # bottleneck along the path
+            # bottleneck
             delta = rem[s]
-            if target >= 0:
-                if spare[target] < delta:
-                    delta = spare[target]
-                k = pred[n_blocks + target]
-                b = src[k]
-            else:
-                b = best_u_block
-            while b != s:
-                k2 = pred[b]
-                if flow[k2] < delta:
-                    delta = flow[k2]
-                k = pred[n_blocks + shelter[k2]]
-                b = src[k]
+            if target != u_node and spare[target] < delta:
+                delta = spare[target]
+            j = target
+            while pred_c[j] >= 0:
+                kb = c_from[pred_c[j]]
+                if flow[kb] < delta:
+                    delta = flow[kb]
+                j = shelter[kb]
             # apply
-            if target >= 0:
-                spare[target] -= delta
-                k = pred[n_blocks + target]
-                if flow[k] == 0:
-                    _link(k, shelter[k], head, nxt, prv)
-                flow[k] += delta
-                b = src[k]
+            if target == u_node:
+                c = pred_c[u_node]
+                unserved[src[c_from[c]] if c >= 0 else s] += delta
             else:
-                unserved[best_u_block] += delta
-                b = best_u_block
-            while b != s:
-                k2 = pred[b]
-                flow[k2] -= delta
-                if flow[k2] == 0:
-                    _unlink(k2, shelter[k2], head, nxt, prv)
-                k = pred[n_blocks + shelter[k2]]
+                spare[target] -= delta
+            j = target
+            while pred_c[j] >= 0:
+                c = pred_c[j]
+                kt = c_to[c]
+                if kt >= 0:
+                    if flow[kt] == 0:
+                        flow[kt] = delta
+                        _activate(kt, arc_cptr, arc_cands, c_pair, pfirst)
+                    else:
+                        flow[kt] += delta
+                kb = c_from[c]
+                flow[kb] -= delta
+                if flow[kb] == 0:
+                    _deactivate(kb, arc_cptr, arc_cands, c_pair, pfirst, pair_cend, c_from, flow)
+                j = shelter[kb]
+            k = pred_k[j]
+            if k >= 0:
                 if flow[k] == 0:
-                    _link(k, shelter[k], head, nxt, prv)
-                flow[k] += delta
-                b = src[k]
+                    flow[k] = delta
+                    _activate(k, arc_cptr, arc_cands, c_pair, pfirst)
+                else:
+                    flow[k] += delta
             rem[s] -= delta
 
             for t in range(n_touched):
-                node = touched[t]
-                dist[node] = INF
-                done[node] = False
-                pred[node] = -1
+                j = touched[t]
+                dist[j] = INF
+                done[j] = False
+                pred_c[j] = -1
+                pred_k[j] = -1
+        if status != STATUS_OK:
+            break
+
+    for j in range(n_shel):
+        w[j] = wu[j]
+    for i in range(n_blocks):
+        m = big_m
+        for k in range(indptr[i], indptr[i + 1]):
+            c = cost[k] + w[shelter[k]]
+            if c < m:
+                m = c
+        v[i] = m
+    head[:] = -1
+    for k in range(n_arcs):
+        if flow[k] > 0:
+            _link(k, shelter[k], head, nxt, prv)
 
     price = smallest_prices(
         n_blocks, indptr, shelter, cost, src, flow, unserved, v, w, big_m, head, nxt
@@ -470,3 +631,54 @@ def greedy_nearest_kernel(supply, capacity, indptr, shelter, cost, order):
                 r -= a
         unserved[i] = r
     return flow, unserved
+
+
+@njit(cache=True, nogil=True)
+def guess_prices(supply, capacity, indptr, shelter, cost, big_m):
+    """Cheap initial shelter prices from a greedy pass (any prices keep the solver exact).
+
+    Blocks, nearest first, fill their nearest shelters with room. A shelter that ends full
+    while some block within reach stays (partly) unserved gets ``M - d`` for the nearest such
+    block (the smallest price consistent with leaving that block unserved); others get 0.
+    In saturated districts this puts prices near their optimum, so the exact phase does not
+    have to raise them from 0 one search at a time.
+    """
+    n_blocks = supply.shape[0]
+    n_shel = capacity.shape[0]
+    nearest = np.empty(n_blocks, np.int64)
+    for i in range(n_blocks):
+        m = big_m
+        for k in range(indptr[i], indptr[i + 1]):
+            if cost[k] < m:
+                m = cost[k]
+        nearest[i] = m
+    order = np.argsort(nearest, kind="mergesort")
+    spare = capacity.copy()
+    min_unserved_d = np.full(n_shel, INF, np.int64)
+    for t in range(n_blocks):
+        i = order[t]
+        r = supply[i]
+        if r == 0:
+            continue
+        lo = indptr[i]
+        hi = indptr[i + 1]
+        arc_order = np.argsort(cost[lo:hi], kind="mergesort")
+        for q in range(hi - lo):
+            k = lo + arc_order[q]
+            j = shelter[k]
+            if spare[j] > 0:
+                a = r if r < spare[j] else spare[j]
+                spare[j] -= a
+                r -= a
+                if r == 0:
+                    break
+        if r > 0:
+            for k in range(lo, hi):
+                j = shelter[k]
+                if cost[k] < min_unserved_d[j]:
+                    min_unserved_d[j] = cost[k]
+    price = np.zeros(n_shel, np.int64)
+    for j in range(n_shel):
+        if spare[j] == 0 and min_unserved_d[j] < big_m:
+            price[j] = big_m - min_unserved_d[j]
+    return price

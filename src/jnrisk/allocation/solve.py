@@ -283,8 +283,11 @@ def solve_transport(
             raise ConfigError(f"unserved_cost must be a finite number >= 0, got {unserved_cost!r}.")
     k = min(int((supply > 0).sum()), int((capacity > 0).sum()))
     icost, m_scaled, scale = _integer_costs(cost_arr, unserved_cost, max(k, 1))
-    price0 = np.zeros(capacity.shape[0], np.int64)
-    if warm_start is not None:
+    if warm_start is None:
+        price0 = _kernels.guess_prices(
+            supply, capacity, indptr, shelter_idx, icost, np.int64(m_scaled)
+        )
+    else:
         prev = warm_start.shelter_price if isinstance(warm_start, TransportSolution) else warm_start
         prev = np.asarray(prev, dtype=np.float64)
         if prev.shape != capacity.shape:
@@ -296,7 +299,13 @@ def solve_transport(
         prev = np.where(np.isfinite(prev), prev, 0.0)
         price0 = np.clip(np.rint(prev * scale), 0, m_scaled).astype(np.int64)
     flow, unserved, price, status, n_dij = _kernels.solve_transport_kernel(
-        supply, capacity, indptr, shelter_idx, icost, np.int64(m_scaled), price0
+        supply,
+        capacity,
+        indptr,
+        shelter_idx,
+        icost,
+        np.int64(m_scaled),
+        price0,
     )
     if status != _kernels.STATUS_OK:
         raise SolverError(_kernels.STATUS_MESSAGES.get(int(status), f"status {status}"))
