@@ -182,6 +182,9 @@ def test_bad_geometry_and_schema(small_roads):
         network_from_roads(small_roads.drop(columns="v"), "walk")
     with pytest.raises(SchemaError, match="GeoDataFrame"):
         network_from_roads(pd.DataFrame(small_roads.drop(columns="geometry")), "walk")
+    no_geom = gpd.GeoDataFrame(small_roads.drop(columns="geometry"))
+    with pytest.raises(SchemaError, match="no active geometry column"):
+        network_from_roads(no_geom, "walk")
     with pytest.raises(ConfigError, match=r"\['walk', 'drive'\]"):
         network_from_roads(small_roads, "bike")
     with pytest.raises(SchemaError, match="'oneway' must be boolean"):

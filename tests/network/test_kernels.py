@@ -150,6 +150,8 @@ def test_empty_sources_give_empty_matrix():
     net = RoadNetwork.from_csr([0, 1, 1], [1], [1.0])
     D = net.distances([], 10.0)
     assert D.shape == (0, 2) and D.nnz == 0
+    nearest, dist = net.nearest_source([])
+    assert nearest.tolist() == [-1, -1] and np.isinf(dist).all()
 
 
 def test_inputs_not_modified_and_arrays_read_only(rng):

@@ -775,6 +775,13 @@ def network_from_roads(
             f"{name} must be a geopandas.GeoDataFrame of LineStrings, got "
             f"{type(roads).__name__}; read it with geopandas.read_file(...)."
         )
+    try:
+        roads.geometry  # noqa: B018 - raises when no active geometry column is set
+    except AttributeError:
+        raise SchemaError(
+            f"{name} has no active geometry column (columns: {list(roads.columns)[:20]}); "
+            f"set it with roads.set_geometry('<column>')."
+        ) from None
     crs = metric_crs(roads, name=name)
     if len(roads) == 0:
         raise DataError(f"{name} has 0 rows; an empty network cannot be routed.")
