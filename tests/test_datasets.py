@@ -250,6 +250,11 @@ def test_landcover_codes_and_consistency(city):
     col = ((bu.geometry.x - city.dem.x.values[0] + 45) // 90).astype(int).to_numpy()
     row = ((city.dem.y.values[0] + 45 - bu.geometry.y) // 90).astype(int).to_numpy()
     assert np.mean(lc[row, col] == 1) > 0.97
+    # nobody lives in the river or a reservoir
+    p = city.population
+    col = ((p.geometry.x - city.dem.x.values[0] + 45) // 90).astype(int).to_numpy()
+    row = ((city.dem.y.values[0] + 45 - p.geometry.y) // 90).astype(int).to_numpy()
+    assert (lc[row, col] != 4).all()
 
 
 def test_urban_depressions_are_low_points(city):

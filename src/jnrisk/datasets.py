@@ -17,13 +17,17 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from jnrisk._errors import ConfigError, DataFileError, SchemaError
 from jnrisk.units import ANALYSIS_CRS, EXCHANGE_CRS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import xarray as xr
 
 __all__ = [
     "JinanCity",
@@ -109,26 +113,26 @@ class JinanCity:
 
     year: int
     data_dir: Path
-    boundary: Any
-    districts: Any
-    towns: Any
-    population: Any
-    roads: Any
-    nodes: Any
-    shelters: Any
-    stations: Any
-    teams: Any
-    fire_forces: Any
-    candidates: Any
-    warehouses: Any
-    forest_units: Any
-    villages: Any
-    water_points: Any
-    lookouts: Any
-    depressions: Any
-    river: Any
-    dem: Any
-    landcover: Any
+    boundary: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    towns: gpd.GeoDataFrame
+    population: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    nodes: gpd.GeoDataFrame
+    shelters: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame
+    teams: gpd.GeoDataFrame
+    fire_forces: gpd.GeoDataFrame
+    candidates: gpd.GeoDataFrame
+    warehouses: gpd.GeoDataFrame
+    forest_units: gpd.GeoDataFrame
+    villages: gpd.GeoDataFrame
+    water_points: gpd.GeoDataFrame
+    lookouts: gpd.GeoDataFrame
+    depressions: gpd.GeoDataFrame
+    river: gpd.GeoDataFrame
+    dem: xr.DataArray
+    landcover: xr.DataArray
     census: pd.DataFrame
     facts: pd.DataFrame
     waterlogging_sections: pd.DataFrame

@@ -91,7 +91,8 @@ def make_blocks(frame: Frame, terrain: Terrain, dist_r: np.ndarray, rng) -> pd.D
         which = rng.integers(0, nv, size=nr)
         rx = vx[which] + rng.normal(0, 120.0, nr)
         ry = vy[which] + rng.normal(0, 120.0, nr)
-        bad = ~shapely.contains_xy(geom, rx, ry)
+        # keep villagers out of the river and reservoirs, and inside their district
+        bad = ~shapely.contains_xy(geom, rx, ry) | (terrain.sample(rx, ry, "landcover") == 4)
         rx[bad], ry[bad] = vx[which][bad], vy[which][bad]
         w_bu = rng.lognormal(0.0, 0.45, nbu)
         w_r = rng.lognormal(0.0, 0.6, nr)
