@@ -86,6 +86,12 @@ def test_closed_edges_by_row(small_roads):
     assert nearest.tolist() == [0, -1, -1, -1] and np.isinf(d[1:]).all()
 
 
+def test_nullable_boolean_columns(small_roads):
+    roads = small_roads.assign(oneway=pd.array([False, True, None, False, False], "boolean"))
+    drive = network_from_roads(roads, "drive")
+    assert drive.n_arcs == 7  # missing oneway = two-way
+
+
 def test_pedestrian_false_dropped_in_walk_mode(small_roads):
     roads = small_roads.assign(pedestrian=[True, False, True, True, True])
     walk = network_from_roads(roads, "walk")

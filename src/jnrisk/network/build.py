@@ -635,10 +635,14 @@ def _bool_column(roads: Any, column: str, default: bool, *, name: str) -> np.nda
     vals = col.to_numpy(dtype=object)
     out = np.full(len(roads), default, dtype=np.bool_)
     bad = []
+    import pandas as pd
+
     for i, v in enumerate(vals):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
             continue
-        if isinstance(v, bool | np.bool_) or v in (0, 1):
+        if isinstance(v, bool | np.bool_) or (
+            isinstance(v, int | float | np.integer | np.floating) and v in (0, 1)
+        ):
             out[i] = bool(v)
         else:
             bad.append(i)
