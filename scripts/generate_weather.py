@@ -100,9 +100,9 @@ def make_weather(seed: int = SEED, start: str = START, end: str = END) -> xr.Dat
 
     # wind: gamma around the seasonal noon mean, regionally correlated, flat north stronger
     w_mean = _seasonal(WIND_NOON_KMH, doy)[None, :] * (1.0 + 0.04 * (lat[:, None] - 36.6) * 10)
-    gust = np.exp(0.35 * _ar1(rng, (n_t,), 0.5))[None, :]
-    wind = rng.gamma(4.0, 1.0, (n_s, n_t)) / 4.0 * w_mean * gust / np.exp(0.35**2 / 2)
-    wind = np.clip(wind, 0.0, 90.0)
+    gust = np.exp(0.2 * _ar1(rng, (n_t,), 0.5))[None, :]
+    wind = rng.gamma(6.0, 1.0, (n_s, n_t)) / 6.0 * w_mean * gust / np.exp(0.2**2 / 2)
+    wind = np.clip(wind, 0.0, 60.0)
 
     def var(values: np.ndarray, units: str, long_name: str) -> xr.DataArray:
         return xr.DataArray(
