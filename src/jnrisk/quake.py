@@ -55,6 +55,8 @@ __all__ = [
     "SHELTER_MAX_INTENSITY",
     "shelter_usability",
     "default_scenario",
+    "EMERGENCY_EVACUATION_INTENSITY",
+    "emergency_evacuees",
 ]
 
 
@@ -785,3 +787,43 @@ def default_scenario() -> QuakeScenario:
         fault_azimuth_deg=60.0,
         name="M6.0 12 km south of Lixia (illustrative)",
     )
+
+
+#: Intensity from which residents are assumed to leave buildings for open space in the first
+#: hours and days (fear of aftershocks), domain.md §4.4 stage 1 (modelling recommendation) [M].
+EMERGENCY_EVACUATION_INTENSITY = 7.0
+
+
+def emergency_evacuees(
+    blocks: Any,
+    scenario: QuakeScenario,
+    *,
+    persons_col: str = "persons",
+    min_intensity: float = EMERGENCY_EVACUATION_INTENSITY,
+    presence_factor: float = 1.0,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+) -> Any:
+    """Emergency-stage (0-3 days) open-space demand: residents of blocks at >= ``min_intensity``.
+
+    ``evacuees_persons = persons * presence_factor`` where ``intensity >= min_intensity``, else
+    0 (domain.md §4.4 stage 1). ``presence_factor`` in [0, 1] is the day/night share of residents
+    at home that GB 50413 §8.1 asks planners to estimate [V: the clause; the value is yours].
+    Check it against shelters at 0.5-1 m² per person within about 500 m.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> b = gpd.GeoDataFrame({"persons": [1000, 1000]},
+    ...                      geometry=[Point(0, 0), Point(0, 60_000)], crs="EPSG:4548")
+    >>> emergency_evacuees(b, QuakeScenario(0.0, 0.0, magnitude=6.0),
+    ...                    presence_factor=0.8)["evacuees_persons"].tolist()
+    [800.0, 0.0]
+    """
+    if not 0.0 <= presence_factor <= 1.0:
+        raise ConfigError(f"presence_factor={presence_factor} must be in [0, 1].")
+    persons = _validate.non_negative_values(blocks, persons_col, name="blocks")
+    out = scenario_intensity(blocks, scenario, coefficients=coefficients)
+    hit = out["intensity"].to_numpy() >= min_intensity
+    out["evacuees_persons"] = np.where(hit, persons * presence_factor, 0.0)
+    return out

@@ -223,7 +223,7 @@ def _blocks(n: int, rng: np.random.Generator, *, spread_m: float = 60_000.0) -> 
     )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     m=st.floats(4.0, 8.5),
     seed=st.integers(0, 10_000),
@@ -325,3 +325,26 @@ def test_bad_blocks(rng: np.random.Generator) -> None:
     bad_dpm.iloc[3, 0] = 0.9
     with pytest.raises(JnriskError, match="sum to 1"):
         displaced_persons(b, s, dpm=bad_dpm)
+
+
+def test_emergency_evacuees(rng: np.random.Generator) -> None:
+    b = _blocks(40, rng, spread_m=80_000.0)
+    s = QuakeScenario(0.0, 0.0, magnitude=6.5)
+    out = quake.emergency_evacuees(b, s, presence_factor=0.7)
+    hit = out["intensity"] >= 7.0
+    np.testing.assert_allclose(out["evacuees_persons"], np.where(hit, 0.7 * b["persons"], 0.0))
+    assert hit.any() and (~hit).any()
+    with pytest.raises(ConfigError, match="presence_factor"):
+        quake.emergency_evacuees(b, s, presence_factor=1.5)
+
+
+def test_default_scenario_and_shelter_usability() -> None:
+    s = quake.default_scenario()
+    assert s.magnitude == 6.0 and s.crs == "EPSG:4548"
+    sh = gpd.GeoDataFrame(
+        geometry=[Point(s.epicentre_x_m, s.epicentre_y_m), Point(s.epicentre_x_m, 0.0)],
+        crs="EPSG:4548",
+    )
+    u = quake.shelter_usability(sh, s, max_intensity=7.5)
+    assert u["usable"].tolist() == [False, True]
+    assert quake.shelter_usability(sh, s)["usable"].all()  # I0(M6) = 7.99 <= VIII
