@@ -16,6 +16,7 @@ from scipy.optimize import linprog
 from jnrisk._errors import ConfigError, CRSError, DataError
 from jnrisk.shelters.site_new import (
     capacitated_covering,
+    capacitated_covering_sites,
     cover_from_costs,
     maximal_covering,
     maximal_covering_sites,
@@ -238,3 +239,27 @@ def test_bad_input() -> None:
         capacitated_covering(np.ones(2), a, np.ones(3))
     with pytest.raises(DataError, match="cost"):
         capacitated_covering(np.ones(2), a, np.ones(2), cost=np.array([1.0, np.nan]))
+
+
+def test_capacitated_front_end(rng: np.random.Generator) -> None:
+    dist, d, a, radius = _instance(rng, 15, 6, radius=400.0)
+    blocks = gpd.GeoDataFrame(
+        {"unserved_persons": d},
+        geometry=gpd.points_from_xy(np.zeros(15), np.zeros(15)),
+        crs="EPSG:4548",
+    )
+    area = rng.integers(2_000, 20_000, 6).astype(float)
+    cands = gpd.GeoDataFrame(
+        {"effective_area_m2": area},
+        geometry=gpd.points_from_xy(np.zeros(6), np.zeros(6)),
+        crs="EPSG:4548",
+    )
+    ii, jj = np.nonzero(dist <= radius)
+    costs = pd.DataFrame({"origin": ii, "dest": jj, "cost_m": dist[ii, jj]})
+    g, r = capacitated_covering_sites(blocks, cands, costs, radius_m=radius)
+    cap = np.floor(area / 2.0)
+    assert r.objective == pytest.approx(_brute_cscp(d, cap, a, area))
+    assert (g["capacity_persons"] == cap).all()
+    assert g.loc[g["selected"], "assigned_persons"].sum() == pytest.approx(r.covered_persons)
+    with pytest.raises(ConfigError, match="allowed"):
+        capacitated_covering_sites(blocks, cands, costs, radius_m=radius, objective="cost")

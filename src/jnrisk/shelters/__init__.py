@@ -21,6 +21,7 @@ from jnrisk.shelters.coverage import (
 from jnrisk.shelters.site_new import (
     SitingResult,
     capacitated_covering,
+    capacitated_covering_sites,
     cover_from_costs,
     maximal_covering,
     maximal_covering_sites,
@@ -39,6 +40,7 @@ __all__ = [
     "PerCapitaStandard",
     "SitingResult",
     "capacitated_covering",
+    "capacitated_covering_sites",
     "cover_from_costs",
     "maximal_covering",
     "maximal_covering_sites",

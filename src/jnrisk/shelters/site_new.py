@@ -37,6 +37,7 @@ __all__ = [
     "maximal_covering",
     "capacitated_covering",
     "maximal_covering_sites",
+    "capacitated_covering_sites",
 ]
 
 Method = Literal["auto", "exact", "heuristic"]
@@ -720,3 +721,79 @@ def maximal_covering_sites(
     )
     res = maximal_covering(w, cover, k, method=method)
     return res.to_geodataframe(candidates), res
+
+
+_OBJECTIVES = ("area", "count")
+
+
+def capacitated_covering_sites(
+    blocks: Any,
+    candidates: Any,
+    costs: pd.DataFrame,
+    *,
+    radius_m: float,
+    demand_col: str = "unserved_persons",
+    area_col: str = "effective_area_m2",
+    m2_per_person: float = 2.0,
+    objective: Literal["area", "count"] = "area",
+    method: Method = "auto",
+    origin_col: str = "origin",
+    dest_col: str = "dest",
+    cost_col: str = "cost_m",
+) -> tuple[Any, SitingResult]:
+    """Close a shortfall: open candidates so every servable person gets a place within reach.
+
+    Typical use: the blocks and candidates of one district, ``demand_col`` = persons without a
+    place (e.g. ``unserved_persons`` after the allocation, or the 2 m² shortfall spread over
+    uncovered blocks). Each candidate holds ``floor(area / m2_per_person)`` persons.
+    ``objective="area"`` minimises the total new effective area [m²] (default), ``"count"`` the
+    number of sites (spopt's capacitated LSCP). Persons no candidate can reach stay unserved.
+
+    Returns
+    -------
+    (GeoDataFrame, SitingResult)
+        ``candidates`` with ``selected``, ``assigned_persons`` and ``capacity_persons``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import Point
+    >>> b = gpd.GeoDataFrame({"unserved_persons": [3000, 1000]},
+    ...                      geometry=[Point(0, 0), Point(900, 0)], crs="EPSG:4548")
+    >>> cand = gpd.GeoDataFrame({"effective_area_m2": [10_000.0, 2_500.0, 6_000.0]},
+    ...                         geometry=[Point(0, 50), Point(900, 50), Point(450, 0)],
+    ...                         crs="EPSG:4548")
+    >>> c = pd.DataFrame({"origin": [0, 0, 1, 1], "dest": [0, 2, 1, 2],
+    ...                   "cost_m": [50.0, 450.0, 50.0, 450.0]})
+    >>> # the middle site (3,000 places) takes block 0; block 1 needs the small site too
+    >>> g, r = capacitated_covering_sites(b, cand, c, radius_m=500.0)
+    >>> g["selected"].tolist(), r.objective, r.unserved_persons
+    ([False, True, True], 8500.0, 0.0)
+    """
+    if objective not in _OBJECTIVES:
+        raise ConfigError(f"unknown objective {objective!r}; allowed: {list(_OBJECTIVES)}.")
+    if not (isinstance(m2_per_person, int | float) and m2_per_person > 0):
+        raise ConfigError(f"m2_per_person must be > 0, got {m2_per_person!r}.")
+    _validate.same_crs(blocks=blocks, candidates=candidates)
+    demand = _validate.non_negative_values(blocks, demand_col, name="blocks")
+    area = _validate.non_negative_values(candidates, area_col, name="candidates")
+    cover = cover_from_costs(
+        costs,
+        blocks.index,
+        candidates.index,
+        radius=radius_m,
+        origin_col=origin_col,
+        dest_col=dest_col,
+        cost_col=cost_col,
+    )
+    cap = np.floor(area / m2_per_person + 1e-9)
+    res = capacitated_covering(
+        demand,
+        cover,
+        cap,
+        cost=area if objective == "area" else None,
+        method=method,
+    )
+    out = res.to_geodataframe(candidates)
+    out["capacity_persons"] = cap.astype(np.int64)
+    return out, res
