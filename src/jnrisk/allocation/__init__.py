@@ -8,6 +8,7 @@ Network level: :func:`allocate_shelters` and :func:`greedy_nearest`, returning a
 
 from __future__ import annotations
 
+from jnrisk.allocation.allocate import AllocationResult, allocate_shelters, greedy_nearest
 from jnrisk.allocation.solve import (
     TransportSolution,
     default_unserved_cost,
@@ -16,6 +17,9 @@ from jnrisk.allocation.solve import (
 )
 
 __all__ = [
+    "AllocationResult",
+    "allocate_shelters",
+    "greedy_nearest",
     "TransportSolution",
     "default_unserved_cost",
     "greedy_transport",

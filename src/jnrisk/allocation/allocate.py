@@ -1,0 +1,431 @@
+"""Network-level shelter allocation: GeoDataFrames + a road network in, GeoDataFrames out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from jnrisk._errors import ConfigError, DataError, SchemaError
+from jnrisk._validate import non_negative_values, require_columns, same_crs, valid_geometry
+from jnrisk.allocation.solve import TransportSolution, greedy_transport, solve_transport
+from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
+
+__all__ = ["AllocationResult", "allocate_shelters", "greedy_nearest"]
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """Who walks to which shelter.
+
+    Attributes
+    ----------
+    flows : geopandas.GeoDataFrame
+        One row per (block, shelter) pair that carries people: ``block`` (population index
+        label), ``shelter`` (shelters index label), ``persons``, ``walk_m`` and a straight
+        LineString block -> shelter (for maps; the walk itself follows the roads). A block
+        may be split between shelters.
+    shelters : geopandas.GeoDataFrame
+        The input shelters (same index) plus ``capacity_persons``, ``assigned_persons``,
+        ``utilisation_pct``, ``full`` and ``shelter_price`` (how many person-metres of the
+        objective one more place there would save, penalty of the unserved included; NaN for
+        the greedy baseline).
+    unserved : geopandas.GeoDataFrame
+        The population rows with unserved persons: input columns plus ``served_persons`` and
+        ``unserved_persons``.
+    solution : TransportSolution
+        The array-level solution (arc flows, prices, objective), reusable as ``warm_start``.
+    max_walk_m : float
+        The walking limit used.
+    total_persons : int
+        Sum of the population's persons.
+    arc_indptr, arc_shelter, arc_walk_m : numpy.ndarray
+        Every allowed (block, shelter) pair in CSR form by block position (the arcs of
+        ``solution.flow``): shelter positions and walk [m].
+    """
+
+    flows: Any
+    shelters: Any
+    unserved: Any
+    solution: TransportSolution
+    max_walk_m: float
+    total_persons: int = 0
+    arc_indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64), repr=False)
+    arc_shelter: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    arc_walk_m: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+
+    def to_geodataframe(self):
+        """The ``flows`` GeoDataFrame (one row per block -> shelter assignment)."""
+        return self.flows
+
+    def summary(self) -> dict[str, Any]:
+        """Served / unserved persons, person-weighted walk statistics and shelter counts.
+
+        Walk quantiles are person-weighted (the walk of the median *person*), in metres.
+        ``n_shelters_short`` counts shelters with a positive ``shelter_price``: full shelters
+        where one more place would reduce the objective (someone unserved or walking further).
+        """
+        persons = self.flows["persons"].to_numpy(dtype=np.float64)
+        walk = self.flows["walk_m"].to_numpy(dtype=np.float64)
+        served = int(persons.sum())
+        out: dict[str, Any] = {
+            "total_persons": int(self.total_persons),
+            "served_persons": served,
+            "unserved_persons": int(self.solution.unserved.sum()),
+            "served_pct": 100.0 * served / self.total_persons if self.total_persons else 100.0,
+        }
+        if served:
+            order = np.argsort(walk, kind="stable")
+            w, p = walk[order], persons[order]
+            cum = np.cumsum(p)
+
+            def q(frac: float) -> float:
+                return float(w[np.searchsorted(cum, frac * cum[-1], side="left")])
+
+            out.update(
+                mean_walk_m=float(np.dot(w, p) / cum[-1]),
+                median_walk_m=q(0.5),
+                p95_walk_m=q(0.95),
+                max_walk_m=float(w[-1]),
+            )
+        else:
+            out.update(
+                mean_walk_m=math.nan,
+                median_walk_m=math.nan,
+                p95_walk_m=math.nan,
+                max_walk_m=math.nan,
+            )
+        sh = self.shelters
+        price = sh["shelter_price"].to_numpy(dtype=np.float64)
+        out.update(
+            total_walk_person_m=float(self.solution.travel),
+            objective=float(self.solution.objective),
+            n_shelters=len(sh),
+            n_full_shelters=int(sh["full"].sum()),
+            n_shelters_short=int(np.nansum(price > 0)),
+            n_overloaded_shelters=int((sh["assigned_persons"] > sh["capacity_persons"]).sum()),
+            status=self.solution.status,
+        )
+        return out
+
+
+def _points(gdf: Any, name: str) -> None:
+    import geopandas as gpd
+
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise SchemaError(f"{name} must be a geopandas.GeoDataFrame, got {type(gdf).__name__}.")
+    valid_geometry(gdf, name=name, geom_types=["Point"])
+
+
+def _capacity(shelters: Any, capacity_col: str, area_col: str, m2_per_person: float):
+    if capacity_col in shelters.columns:
+        return non_negative_values(shelters, capacity_col, name="shelters", integer=True)
+    if area_col in shelters.columns:
+        area = non_negative_values(shelters, area_col, name="shelters")
+        return np.floor(area / m2_per_person + 1e-9).astype(np.int64)
+    raise SchemaError(
+        f"shelters: neither capacity column {capacity_col!r} nor area column {area_col!r} "
+        f"is present (columns: {list(shelters.columns)[:20]}); pass capacity_col= or "
+        f"area_col= naming your column."
+    )
+
+
+def _snap(network: Any, gdf: Any, name: str, max_snap_m: float):
+    from jnrisk.network import snap_points
+
+    try:
+        return snap_points(network, gdf, max_snap_m=max_snap_m, on_far="raise")
+    except DataError as exc:  # name the layer (snap_points says "points")
+        raise DataError(f"{name}: {exc}".replace("points: ", "", 1)) from exc
+
+
+def _block_shelter_arcs(
+    network, block_node, block_snap, shel_node, shel_snap, max_walk_m, closed_edges
+):
+    """CSR arcs (by block) of every (block, shelter) pair with walk_m <= max_walk_m."""
+
+    n_blocks = block_node.shape[0]
+    if n_blocks == 0 or shel_node.shape[0] == 0:
+        return np.zeros(n_blocks + 1, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    unodes, inv = np.unique(shel_node, return_inverse=True)
+    if network.mode == "walk":
+        net = network  # walk networks are undirected: shelter -> block = block -> shelter
+        closed = closed_edges
+    else:  # walk *to* the shelter: distances from shelters on the reversed network
+        from jnrisk.network import RoadNetwork
+
+        rev = network.to_scipy(closed_edges=closed_edges).T.tocsr()
+        net = RoadNetwork.from_csr(rev.indptr, rev.indices, rev.data)
+        closed = None
+    cutoff = max_walk_m - float(shel_snap.min()) - float(block_snap.min())
+    dist = net.distances(unodes, cutoff_m=max(cutoff, 0.0), closed_edges=closed)
+    dist = dist.tocsr(copy=True)
+    dist.data = dist.data + 1.0  # keep explicit zeros through the transposition
+    by_node = dist.T.tocsr()
+    rows = by_node[block_node]  # blocks x unique shelter nodes
+    d = rows.data - 1.0
+    arc_block = np.repeat(np.arange(n_blocks, dtype=np.int64), np.diff(rows.indptr))
+    arc_unode = rows.indices.astype(np.int64)
+    # expand unique shelter nodes to shelters
+    s_order = np.argsort(inv, kind="stable")
+    s_ptr = np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=unodes.size))])
+    counts = s_ptr[arc_unode + 1] - s_ptr[arc_unode]
+    rep = np.repeat(np.arange(arc_unode.size), counts)
+    offs = np.arange(rep.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    shel = s_order[s_ptr[arc_unode[rep]] + offs]
+    blk = arc_block[rep]
+    walk = block_snap[blk] + d[rep] + shel_snap[shel]
+    keep = walk <= max_walk_m
+    blk, shel, walk = blk[keep], shel[keep], walk[keep]
+    indptr = np.zeros(n_blocks + 1, np.int64)
+    np.cumsum(np.bincount(blk, minlength=n_blocks), out=indptr[1:])
+    return indptr, shel.astype(np.int64), walk
+
+
+def _prepare(
+    population,
+    shelters,
+    network,
+    *,
+    max_walk_m,
+    persons_col,
+    capacity_col,
+    closed_edges,
+    m2_per_person,
+    area_col,
+    max_snap_m,
+):
+    _points(population, "population")
+    _points(shelters, "shelters")
+    same_crs(population=population, shelters=shelters, network=network)
+    if not (isinstance(max_walk_m, int | float) and math.isfinite(max_walk_m) and max_walk_m >= 0):
+        raise ConfigError(f"max_walk_m={max_walk_m!r}; give a finite distance >= 0 in metres.")
+    if not (math.isfinite(m2_per_person) and m2_per_person > 0):
+        raise ConfigError(
+            f"m2_per_person={m2_per_person!r}; give the effective area per person in m² "
+            f"(> 0; Jinan standard {JINAN_SHELTER_M2_PER_PERSON})."
+        )
+    require_columns(population, [persons_col], name="population")
+    persons = non_negative_values(population, persons_col, name="population", integer=True)
+    capacity = _capacity(shelters, capacity_col, area_col, m2_per_person)
+    snap_b = _snap(network, population, "population", max_snap_m)
+    snap_s = _snap(network, shelters, "shelters", max_snap_m)
+    indptr, shel, walk = _block_shelter_arcs(
+        network,
+        snap_b.node,
+        snap_b.snap_distance_m,
+        snap_s.node,
+        snap_s.snap_distance_m,
+        float(max_walk_m),
+        closed_edges,
+    )
+    return persons, capacity, indptr, shel, walk
+
+
+def _warm_prices(warm_start: Any, shelters: Any) -> Any:
+    if warm_start is None or isinstance(warm_start, TransportSolution | np.ndarray):
+        return warm_start
+    if isinstance(warm_start, AllocationResult):
+        prev = warm_start.shelters["shelter_price"]
+        return prev.reindex(shelters.index).fillna(0.0).to_numpy(dtype=np.float64)
+    raise ConfigError(
+        f"warm_start must be an AllocationResult, a TransportSolution or an array of shelter "
+        f"prices, got {type(warm_start).__name__}."
+    )
+
+
+def _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m):
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    n_blocks = persons.shape[0]
+    blk = np.repeat(np.arange(n_blocks, dtype=np.int64), np.diff(indptr))
+    on = sol.flow > 0
+    fb, fs = blk[on], shel[on]
+    bxy = shapely.get_coordinates(population.geometry.to_numpy())
+    sxy = shapely.get_coordinates(shelters.geometry.to_numpy())
+    coords = np.stack([bxy[fb], sxy[fs]], axis=1) if fb.size else np.zeros((0, 2, 2))
+    flows = gpd.GeoDataFrame(
+        {
+            "block": population.index.to_numpy()[fb],
+            "shelter": shelters.index.to_numpy()[fs],
+            "persons": sol.flow[on],
+            "walk_m": walk[on],
+        },
+        geometry=shapely.linestrings(coords) if fb.size else gpd.GeoSeries([]),
+        crs=population.crs,
+    )
+    assigned = np.bincount(fs, weights=sol.flow[on], minlength=len(shelters)).astype(np.int64)
+    sh = shelters.copy()
+    sh["capacity_persons"] = capacity
+    sh["assigned_persons"] = assigned
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sh["utilisation_pct"] = np.where(capacity > 0, 100.0 * assigned / capacity, np.nan)
+    sh["full"] = (assigned >= capacity) & (capacity > 0)
+    sh["shelter_price"] = sol.shelter_price
+    mask = sol.unserved > 0
+    un = population.loc[mask].copy()
+    un["served_persons"] = (persons - sol.unserved)[mask]
+    un["unserved_persons"] = sol.unserved[mask]
+    if not isinstance(un, gpd.GeoDataFrame):  # pragma: no cover - loc keeps the type
+        un = gpd.GeoDataFrame(un, geometry=population.geometry.name, crs=population.crs)
+    flows.index = pd.RangeIndex(len(flows))
+    return AllocationResult(
+        flows=flows,
+        shelters=sh,
+        unserved=un,
+        solution=sol,
+        max_walk_m=float(max_walk_m),
+        total_persons=int(persons.sum()),
+        arc_indptr=indptr,
+        arc_shelter=shel,
+        arc_walk_m=walk,
+    )
+
+
+def allocate_shelters(
+    population: Any,
+    shelters: Any,
+    network: Any,
+    *,
+    max_walk_m: float = 2500.0,
+    persons_col: str = "persons",
+    capacity_col: str = "capacity_persons",
+    closed_edges: Any = None,
+    m2_per_person: float = JINAN_SHELTER_M2_PER_PERSON,
+    area_col: str = "effective_area_m2",
+    warm_start: Any = None,
+    unserved_cost: float | None = None,
+    max_snap_m: float = 500.0,
+) -> AllocationResult:
+    """Exact walking allocation of people to shelters with limited places.
+
+    Places as many persons as possible within ``max_walk_m``, then minimises the total walk
+    (person-metres); see :func:`jnrisk.allocation.solve_transport` for the model.
+
+    Parameters
+    ----------
+    population : geopandas.GeoDataFrame
+        Population blocks (Points) with a persons column (whole persons >= 0).
+    shelters : geopandas.GeoDataFrame
+        Shelters (Points) with ``capacity_col`` [persons], or else ``area_col`` [m²] from which
+        capacity = floor(area / ``m2_per_person``).
+    network : jnrisk.network.RoadNetwork
+        Walking network with node coordinates, in the same metric CRS as both layers.
+    max_walk_m : float
+        Longest allowed walk [m]. ``walk_m`` = straight snap distance of the block to its
+        nearest node + network distance + snap distance of the shelter; pairs with
+        ``walk_m > max_walk_m`` are not allowed. Default 2,500 m (GB 50413 fixed shelters).
+    persons_col, capacity_col, area_col : str
+        Column names.
+    closed_edges : bool mask or int positions of road rows, optional
+        Roads closed (e.g. flooded); passed to ``network.distances``.
+    m2_per_person : float
+        Effective area per person [m²] when capacity comes from area (Jinan standard 2.0).
+    warm_start : AllocationResult, TransportSolution or array, optional
+        A previous result (e.g. before closing roads or losing a shelter); its shelter prices
+        (matched on the shelters' index) seed the solver. Same optimum as a cold solve.
+    unserved_cost : float, optional
+        Penalty per unserved person [m]; default makes serving people come first.
+    max_snap_m : float
+        Blocks or shelters farther than this [m] from every network node raise
+        :class:`~jnrisk.DataError` (they are off the network).
+
+    Returns
+    -------
+    AllocationResult
+        ``flows``, ``shelters``, ``unserved`` GeoDataFrames, the array ``solution`` and
+        ``summary()``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 3, 4], [1, 0, 2, 1], [500.0, 500.0, 700.0, 700.0],
+    ...                            x=[0.0, 500.0, 1200.0], y=[0.0, 0.0, 0.0], crs="EPSG:4548")
+    >>> blocks = gpd.GeoDataFrame({"persons": [300, 200]},
+    ...                           geometry=[Point(0, 0), Point(1200, 0)], crs="EPSG:4548")
+    >>> shelters = gpd.GeoDataFrame({"capacity_persons": [400]},
+    ...                             geometry=[Point(500, 0)], crs="EPSG:4548")
+    >>> res = allocate_shelters(blocks, shelters, net)
+    >>> res.flows[["block", "shelter", "persons"]].values.tolist()
+    [[0, 0, 300], [1, 0, 100]]
+    >>> res.flows["walk_m"].tolist()
+    [500.0, 700.0]
+    >>> res.summary()["unserved_persons"]
+    100
+    """
+    persons, capacity, indptr, shel, walk = _prepare(
+        population,
+        shelters,
+        network,
+        max_walk_m=max_walk_m,
+        persons_col=persons_col,
+        capacity_col=capacity_col,
+        closed_edges=closed_edges,
+        m2_per_person=m2_per_person,
+        area_col=area_col,
+        max_snap_m=max_snap_m,
+    )
+    sol = solve_transport(
+        persons,
+        capacity,
+        indptr,
+        shel,
+        walk,
+        unserved_cost=unserved_cost,
+        warm_start=_warm_prices(warm_start, shelters),
+    )
+    return _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m)
+
+
+def greedy_nearest(
+    population: Any,
+    shelters: Any,
+    network: Any,
+    *,
+    max_walk_m: float = 2500.0,
+    persons_col: str = "persons",
+    capacity_col: str = "capacity_persons",
+    closed_edges: Any = None,
+    m2_per_person: float = JINAN_SHELTER_M2_PER_PERSON,
+    area_col: str = "effective_area_m2",
+    unserved_cost: float | None = None,
+    max_snap_m: float = 500.0,
+) -> AllocationResult:
+    """Baseline: blocks (nearest first) fill their nearest shelter with room, then the next.
+
+    Same inputs and outputs as :func:`allocate_shelters` (``shelter_price`` is NaN). Compare
+    ``summary()`` of both to see what the exact optimum gains.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 2], [1, 0], [100.0, 100.0],
+    ...                            x=[0.0, 100.0], y=[0.0, 0.0], crs="EPSG:4548")
+    >>> blocks = gpd.GeoDataFrame({"persons": [5]}, geometry=[Point(0, 0)], crs="EPSG:4548")
+    >>> shelters = gpd.GeoDataFrame({"capacity_persons": [3]}, geometry=[Point(100, 0)],
+    ...                             crs="EPSG:4548")
+    >>> greedy_nearest(blocks, shelters, net).summary()["served_persons"]
+    3
+    """
+    persons, capacity, indptr, shel, walk = _prepare(
+        population,
+        shelters,
+        network,
+        max_walk_m=max_walk_m,
+        persons_col=persons_col,
+        capacity_col=capacity_col,
+        closed_edges=closed_edges,
+        m2_per_person=m2_per_person,
+        area_col=area_col,
+        max_snap_m=max_snap_m,
+    )
+    sol = greedy_transport(persons, capacity, indptr, shel, walk, unserved_cost=unserved_cost)
+    return _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m)
