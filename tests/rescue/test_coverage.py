@@ -107,10 +107,13 @@ def test_unreached_reasons_name_the_cause():
     bad = res.not_reached(300)
     assert bad.index.tolist() == [0, 1, 2]
     assert "10.0 min > 5 min" in bad.loc[0, "reason"]
+    assert "its own facility needs 10.0 min" in bad.loc[0, "reason"]
     assert "no facility reaches" in bad.loc[1, "reason"]
     assert "no facility of its own" in bad.loc[1, "reason"]
     assert "off the road network" in bad.loc[2, "reason"]
     assert res.not_reached(900).index.tolist() == [1, 2]
+    with pytest.raises(ConfigError, match="largest threshold"):
+        res.not_reached(1000)
 
 
 def test_closures_never_help():
@@ -197,3 +200,24 @@ def test_bad_inputs():
         drive_time_coverage(walk, fac, pop, towns)
     with pytest.raises(SchemaError, match="RoadNetwork"):
         drive_time_coverage("net", fac, pop, towns)
+
+
+@pytest.mark.slow
+def test_bundled_city_station_claim():
+    """The 161-sub-district claim on the bundled (synthetic) city: every failure explained."""
+    import warnings
+
+    from jnrisk.datasets import jinan
+    from jnrisk.network import network_from_roads
+
+    city = jinan()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = network_from_roads(city.roads, "drive")
+    res = drive_time_coverage(net, city.stations, city.population, city.towns)
+    assert len(res.towns) == 161
+    s = res.summary
+    assert (np.diff(s["persons_reached"]) >= 0).all()
+    bad = res.not_reached(900)
+    assert len(bad) == 161 - int(s.loc[2, "towns_centre_reached"])
+    assert bad["reason"].str.contains("min").all()
