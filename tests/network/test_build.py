@@ -86,6 +86,13 @@ def test_closed_edges_by_row(small_roads):
     assert nearest.tolist() == [0, -1, -1, -1] and np.isinf(d[1:]).all()
 
 
+def test_reversed_line_against_u_v_is_reported(small_roads):
+    roads = small_roads.copy()
+    roads.loc[2, "geometry"] = roads.geometry[2].reverse()
+    with pytest.warns(JnriskWarning, match=r"rows \[[0-9, ]*2[0-9, ]*\].*100.0 m.*from u to v"):
+        network_from_roads(roads, "walk")
+
+
 def test_nullable_boolean_columns(small_roads):
     roads = small_roads.assign(oneway=pd.array([False, True, None, False, False], "boolean"))
     drive = network_from_roads(roads, "drive")

@@ -67,6 +67,8 @@ DEFAULT_SPEED_KMH: Mapping[str, float] = MappingProxyType(
 )
 #: Speed [km/h] for a ``road_class`` missing from the table.
 FALLBACK_SPEED_KMH = 30.0
+#: Tolerance [m] between a line end and its u/v node's coordinates before warning.
+_ENDPOINT_MISMATCH_M = 1.0
 #: Road classes never used by drive mode.
 DRIVE_EXCLUDED_CLASSES = frozenset(
     {"footway", "path", "pedestrian", "steps", "cycleway", "bridleway", "corridor", "elevator"}
@@ -897,13 +899,26 @@ def network_from_roads(
     b = inv[rows.size :].astype(np.int64)
     # node coordinates: first endpoint seen for each node
     xy = np.concatenate([start[rows], end[rows]])
-    first = np.full(n_nodes, -1, dtype=np.int64)
     all_nodes = np.concatenate([a, b])
-    order = np.arange(all_nodes.size)[::-1]
-    first[all_nodes[order]] = order
+    _, first = np.unique(all_nodes, return_index=True)  # every node 0..n-1 occurs
     node_x = xy[first, 0]
     node_y = xy[first, 1]
     _check_not_degrees(node_x, node_y, name=name)
+    if has_ids:
+        # u/v ids must match the line ends (start at u, end at v); a reversed or misplaced
+        # line would give its node wrong coordinates (snapping) and a wrong length.
+        off = np.hypot(xy[:, 0] - node_x[all_nodes], xy[:, 1] - node_y[all_nodes])
+        bad = off > max(_ENDPOINT_MISMATCH_M, node_tolerance_m)
+        if bad.any():
+            bad_rows = np.unique(np.concatenate([rows, rows])[bad])
+            warnings.warn(
+                f"{name}: at {describe_rows(roads.index[bad_rows])} the line ends are up to "
+                f"{off.max():,.1f} m from the coordinates of their 'u'/'v' nodes elsewhere; "
+                f"lines must run from u to v (reverse them with shapely.reverse) and share "
+                f"end points at the same node id.",
+                JnriskWarning,
+                stacklevel=2,
+            )
 
     len_k = length_m[rows]
     time_k = len_k / walk_speed_m_s if mode == "walk" else len_k / (speed[rows] * KMH_TO_M_S)
