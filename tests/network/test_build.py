@@ -73,6 +73,17 @@ def test_time_s_from_speed_and_defaults(small_roads):
     assert d.shape == (1, 4)
 
 
+def test_reversed_drive_network(small_roads):
+    drive = network_from_roads(small_roads, "drive")
+    rev = drive.reversed()
+    # to node 3 (index 2) from node 2 (index 1): 100 m on the one-way 2 -> 3
+    assert rev.distances([2]).toarray()[0][1] == pytest.approx(100.0)
+    assert drive.distances([2]).toarray()[0][1] == pytest.approx(300.0)
+    closed = rev.distances([2], closed_edges=[1]).toarray()[0]
+    assert closed[1] == pytest.approx(300.0)  # the one-way closed: round the block
+    np.testing.assert_allclose(rev.time_s.sum(), drive.time_s.sum())
+
+
 def test_closed_edges_by_row(small_roads):
     walk = network_from_roads(small_roads, "walk")
     before = walk.distances([0]).toarray()[0]

@@ -220,3 +220,27 @@ def test_components_and_summary():
     assert s["n_components"] == 3 and s["n_nodes"] == 5 and s["n_arcs"] == 3
     assert s["largest_component_nodes"] == 2 and s["isolated_nodes"] == 1
     assert "build_time_s" in s
+
+
+@settings(max_examples=30, deadline=None)
+@given(graphs)
+def test_reversed_network_equals_scipy_transpose(params):
+    n, m, seed, cutoff, _ = params
+    rng = np.random.default_rng(seed)
+    indptr, indices, w = random_csr(rng, n, m)
+    net = RoadNetwork.from_csr(indptr, indices, w)
+    rev = net.reversed()
+    sources = rng.integers(0, n, 3)
+    closed = rng.random(m) < 0.2
+    D = rev.distances(sources, cutoff, closed_edges=closed)
+    # scipy on the transposed graph without the closed arcs
+    tail = np.repeat(np.arange(n), np.diff(indptr))
+    keep = ~closed
+    t_indptr = np.zeros(n + 1, dtype=np.int64)
+    order = np.argsort(indices[keep], kind="stable")
+    np.cumsum(np.bincount(indices[keep], minlength=n), out=t_indptr[1:])
+    ref = scipy_distances(t_indptr, tail[keep][order], w[keep][order], n, sources, cutoff)
+    np.testing.assert_allclose(D.toarray(), np.where(np.isfinite(ref), ref, 0.0), atol=1e-9)
+    assert D.nnz == np.isfinite(ref).sum()
+    twice = rev.reversed()
+    assert abs(twice.distances(sources, cutoff) - net.distances(sources, cutoff)).nnz == 0

@@ -111,11 +111,12 @@ class RoadNetwork:
     crs : pyproj.CRS or None
         Metric CRS of ``x``/``y``.
     mode : str
-        ``"walk"``, ``"drive"`` or ``"csr"`` (built from raw arrays).
+        ``"walk"``, ``"drive"``, ``"csr"`` (built from raw arrays) or ``"csr-reversed"``.
     node_id : int64 array
         Original node id per node (the roads' ``u``/``v`` ids).
     arc_edge : int64 array
-        Row position in the input roads of each arc (``-1`` for :meth:`from_csr`).
+        Row position in the input roads of each arc (``-1`` for :meth:`from_csr`; for its
+        :meth:`reversed` network, the arc's position in the original CSR).
     n_edges : int
         Number of input road rows (length of a ``closed_edges`` mask).
     build_info : mapping
@@ -341,7 +342,7 @@ class RoadNetwork:
             edge_closed[c] = True
         if self.mode == "csr":
             return np.ascontiguousarray(edge_closed)
-        return edge_closed[self.arc_edge]
+        return edge_closed[self.arc_edge]  # csr-reversed: arc_edge = original arc position
 
     def _sources(self, sources: Any) -> np.ndarray:
         s = np.asarray(sources)
@@ -503,6 +504,45 @@ class RoadNetwork:
                 f"nearest-source labelling failed: {_kernels.STATUS_MESSAGES.get(status)}"
             )
         return label, dist
+
+    def reversed(self) -> RoadNetwork:
+        """Return the network with every arc turned around (for "distance TO the sources").
+
+        ``distances``/``nearest_source`` measure from the sources along the arcs. On a
+        drive network, the trip from every node *to* a facility (residents driving to a
+        shelter) is a search from the facility on the reversed network. Walk networks are
+        symmetric, so this changes nothing there. ``arc_edge`` is carried along, so
+        ``closed_edges`` masks keep working; nodes, ``node_id`` and coordinates are the same.
+
+        Examples
+        --------
+        >>> net = RoadNetwork.from_csr([0, 1, 1], [1], [4.0])  # one arc 0 -> 1
+        >>> net.distances([1]).toarray(), net.reversed().distances([1]).toarray()
+        (array([[0., 0.]]), array([[4., 0.]]))
+        """
+        n = self.n_nodes
+        tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr))
+        order = np.lexsort((tail, self.indices))  # new tail = old head
+        new_tail = self.indices[order]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(new_tail, minlength=n), out=indptr[1:])
+        arc_edge = self.arc_edge[order] if self.mode != "csr" else order.astype(np.int64)
+        info = dict(self.build_info)
+        info["reversed"] = not info.get("reversed", False)
+        return RoadNetwork(
+            indptr=_readonly(indptr, np.int64),
+            indices=_readonly(tail[order], np.int64),
+            weight_m=_readonly(self.weight_m[order], np.float64),
+            time_s=_readonly(None if self.time_s is None else self.time_s[order], np.float64),
+            x=self.x,
+            y=self.y,
+            crs=self.crs,
+            mode=self.mode if self.mode != "csr" else "csr-reversed",
+            node_id=self.node_id,
+            arc_edge=_readonly(arc_edge, np.int64),
+            n_edges=self.n_edges,
+            build_info=MappingProxyType(info),
+        )
 
     def to_scipy(self, weight: str = "weight_m", *, closed_edges: Any = None):
         """Return the arcs as an ``n_nodes x n_nodes`` ``scipy.sparse.csr_matrix``.
