@@ -32,8 +32,13 @@ from jnrisk.fire.weather import (
     overwintering_dc,
     weather_path,
 )
+from jnrisk.fire.zones import DEFAULT_RANK_WEIGHTS, UnitRanking, rank_units, write_unit_plans
 
 __all__ = [
+    "DEFAULT_RANK_WEIGHTS",
+    "UnitRanking",
+    "rank_units",
+    "write_unit_plans",
     "DEFAULT_FUEL_MAP",
     "DESIGN_MOISTURE",
     "FUEL_MODELS",

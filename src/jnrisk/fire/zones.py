@@ -1,0 +1,328 @@
+"""Key fire-prevention zones: risk ranking of forest units and "one mountain, one plan" pages.
+
+A forest unit (one mountain or forest block, domain.md 3.5) is ranked from its fuel load, slope,
+danger level, the people its fire could reach within a horizon (minimum-travel-time spread from
+an ignition inside it under a design weather day, :func:`jnrisk.fire.arrival_time`) and the
+access time of the nearest fire-fighting force. The weights are planning choices, not a
+standard: they are arguments.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from jnrisk._errors import ConfigError, DataError
+from jnrisk._validate import require_columns, same_crs, valid_geometry
+from jnrisk.fire.spread import (
+    DEFAULT_FUEL_MAP,
+    DESIGN_MOISTURE,
+    FUEL_MODELS,
+    FuelMoisture,
+    arrival_time,
+    spread_rates,
+)
+
+__all__ = ["DEFAULT_RANK_WEIGHTS", "UnitRanking", "rank_units", "write_unit_plans"]
+
+#: Weights of the normalised components of the risk score [design, adjustable].
+DEFAULT_RANK_WEIGHTS: dict[str, float] = {
+    "fuel": 0.2,
+    "slope": 0.15,
+    "danger": 0.15,
+    "spread": 0.3,
+    "access": 0.2,
+}
+#: Road travel to a forest unit: straight distance x detour factor at this speed [M].
+ACCESS_SPEED_KMH = 30.0
+ACCESS_DETOUR = 1.4
+
+_LB_FT2_TO_KG_M2 = 0.45359237 / 0.3048**2
+
+
+@dataclass(frozen=True)
+class UnitRanking:
+    """Result of :func:`rank_units`.
+
+    ``table`` is a copy of the units (index kept) with the component columns, ``risk_score``
+    (0-1) and ``risk_rank`` (1 = highest risk), sorted by rank. ``villages`` lists, for each
+    unit id, the village rows reached within the horizon with their arrival time.
+    """
+
+    table: Any
+    villages: Any
+    horizon_min: float
+    weights: dict[str, float]
+
+    def to_geodataframe(self) -> Any:
+        return self.table.copy()
+
+
+def _grid_transform(da: xr.DataArray):
+    from affine import Affine
+
+    x = da[da.dims[1]].values
+    y = da[da.dims[0]].values
+    dx, dy = float(x[1] - x[0]), float(y[1] - y[0])
+    return Affine(dx, 0.0, float(x[0]) - dx / 2, 0.0, dy, float(y[0]) - dy / 2), dx, dy
+
+
+def rank_units(
+    units: Any,
+    landcover: xr.DataArray,
+    dem: xr.DataArray,
+    *,
+    villages: Any,
+    fire_forces: Any,
+    danger_level: int | Mapping[Any, int] = 4,
+    wind_kmh: float = 20.0,
+    wind_from_deg: float = 315.0,
+    moisture: FuelMoisture = DESIGN_MOISTURE,
+    fuel_map: Mapping[int, int | None] = DEFAULT_FUEL_MAP,
+    horizon_min: float = 120.0,
+    weights: Mapping[str, float] = DEFAULT_RANK_WEIGHTS,
+    unit_id_col: str = "unit_id",
+    persons_col: str = "persons",
+    access_speed_kmh: float = ACCESS_SPEED_KMH,
+    access_detour: float = ACCESS_DETOUR,
+) -> UnitRanking:
+    """Rank forest units by fire risk.
+
+    Components (each scaled to 0-1 by its maximum over the units): mean fuel load (kg/m², from
+    the fuel model of each cell), mean slope (%), danger level (1-5), persons in villages the
+    fire reaches within ``horizon_min`` from an ignition at the unit's burnable cell nearest to
+    its representative point (design day: ``wind_kmh`` from ``wind_from_deg``, ``moisture``),
+    and access time of the nearest fire force (straight distance x ``access_detour`` at
+    ``access_speed_kmh``; an approximation of road travel [M]).
+
+    Parameters
+    ----------
+    units
+        Forest units (Polygons) with ``unit_id_col``; same metric CRS as the rasters.
+    landcover, dem
+        Land-cover codes and elevation (m) on one grid (metric CRS).
+    villages
+        Village Points with ``persons_col``.
+    fire_forces
+        Fire-fighting force Points.
+    danger_level
+        Design danger level (1-5), one for all units or a mapping unit id -> level.
+    wind_kmh, wind_from_deg, moisture, fuel_map
+        Design weather and fuels, as in :func:`jnrisk.fire.spread_rates`.
+    horizon_min
+        Spread horizon (min), default 2 hours.
+    weights
+        Component weights (keys ``fuel, slope, danger, spread, access``); normalised to sum 1.
+
+    Returns
+    -------
+    UnitRanking
+    """
+    import geopandas as gpd
+    import rasterio.features
+
+    require_columns(units, [unit_id_col], name="units")
+    require_columns(villages, [persons_col], name="villages")
+    valid_geometry(units, name="units", geom_types=["Polygon", "MultiPolygon"])
+    valid_geometry(villages, name="villages", geom_types=["Point"])
+    valid_geometry(fire_forces, name="fire_forces", geom_types=["Point"])
+    same_crs(landcover=landcover, units=units, villages=villages, fire_forces=fire_forces)
+    unknown = sorted(set(weights) - set(DEFAULT_RANK_WEIGHTS))
+    if unknown:
+        raise ConfigError(
+            f"rank_units: unknown weight(s) {unknown}; allowed {sorted(DEFAULT_RANK_WEIGHTS)}."
+        )
+    total = sum(float(v) for v in weights.values())
+    if total <= 0 or any(float(v) < 0 for v in weights.values()):
+        raise ConfigError(f"rank_units: weights must be >= 0 with a positive sum, got {weights}.")
+    w = {k: float(weights.get(k, 0.0)) / total for k in DEFAULT_RANK_WEIGHTS}
+    if len(fire_forces) == 0:
+        raise DataError("rank_units: fire_forces is empty; access time needs at least one force.")
+
+    rates = spread_rates(landcover, dem, wind_kmh=wind_kmh, wind_from_deg=wind_from_deg,
+                         moisture=moisture, fuel_map=fuel_map)  # fmt: skip
+    fuel = rates["fuel_model"].values
+    load = np.zeros(fuel.shape)
+    for code in np.unique(fuel[fuel > 0]).tolist():
+        fm = FUEL_MODELS[code]
+        load[fuel == code] = (fm.w_1h + fm.w_10h + fm.w_100h + fm.w_herb + fm.w_woody) * (
+            _LB_FT2_TO_KG_M2
+        )
+    transform, dx, dy = _grid_transform(landcover)
+    z = np.asarray(dem.values, dtype=np.float64)
+    gy, gx = np.gradient(z)
+    slope_pct = 100.0 * np.hypot(gx / dx, gy / dy)
+    ids = units[unit_id_col].to_numpy()
+    shapes = [(geom, i + 1) for i, geom in enumerate(units.geometry)]
+    label = rasterio.features.rasterize(shapes, out_shape=fuel.shape, transform=transform,
+                                        fill=0, dtype="int32")  # fmt: skip
+    xs = landcover[landcover.dims[1]].values
+    ys = landcover[landcover.dims[0]].values
+    v_col = np.clip(np.floor((villages.geometry.x.to_numpy() - xs[0]) / dx + 0.5), 0,
+                    len(xs) - 1).astype(int)  # fmt: skip
+    v_row = np.clip(np.floor((villages.geometry.y.to_numpy() - ys[0]) / dy + 0.5), 0,
+                    len(ys) - 1).astype(int)  # fmt: skip
+    persons = villages[persons_col].to_numpy(dtype=np.float64)
+    fx = fire_forces.geometry.x.to_numpy()
+    fy = fire_forces.geometry.y.to_numpy()
+
+    rows = []
+    reached_rows = []
+    for k, (idx, unit) in enumerate(units.iterrows()):
+        mask = label == k + 1
+        n_cells = int(mask.sum())
+        uid = ids[k]
+        level = danger_level.get(uid, 3) if isinstance(danger_level, Mapping) else danger_level
+        if not 1 <= int(level) <= 5:
+            raise ConfigError(f"rank_units: danger level {level!r} of unit {uid!r} is not 1-5.")
+        rec: dict[str, Any] = {"_index": idx, "cells": n_cells, "danger_level": int(level)}
+        burn = mask & (fuel > 0)
+        rec["burnable_pct"] = 100.0 * burn.sum() / n_cells if n_cells else 0.0
+        rec["fuel_load_kg_m2"] = float(load[mask].mean()) if n_cells else 0.0
+        rec["mean_slope_pct"] = float(slope_pct[mask].mean()) if n_cells else 0.0
+        p = unit.geometry.representative_point()
+        d_force = np.hypot(fx - p.x, fy - p.y)
+        j = int(np.argmin(d_force))
+        rec["nearest_force"] = fire_forces.index[j]
+        rec["force_distance_m"] = float(d_force[j])
+        rec["access_time_min"] = float(d_force[j]) * access_detour / (access_speed_kmh / 0.06)
+        rec["persons_reached"] = 0.0
+        rec["villages_reached"] = 0
+        rec["ignition_x"] = rec["ignition_y"] = np.nan
+        if burn.any():
+            br, bc = np.nonzero(burn)
+            pick = int(np.argmin((xs[bc] - p.x) ** 2 + (ys[br] - p.y) ** 2))
+            ix, iy = float(xs[bc[pick]]), float(ys[br[pick]])
+            rec["ignition_x"], rec["ignition_y"] = ix, iy
+            arr = arrival_time(landcover, [(ix, iy)], rates=rates, max_time_min=horizon_min)
+            t_v = arr.values[v_row, v_col]
+            hit = np.isfinite(t_v) & (t_v <= horizon_min)
+            rec["persons_reached"] = float(persons[hit].sum())
+            rec["villages_reached"] = int(hit.sum())
+            for vi in np.flatnonzero(hit):
+                reached_rows.append({unit_id_col: uid, "village_index": villages.index[vi],
+                                     "arrival_min": float(t_v[vi])})  # fmt: skip
+        rows.append(rec)
+    comp = pd.DataFrame(rows).set_index("_index")
+    comp.index.name = units.index.name
+
+    def norm(s: pd.Series) -> pd.Series:
+        m = float(s.max())
+        return s / m if m > 0 else s * 0.0
+
+    score = (
+        w["fuel"] * norm(comp["fuel_load_kg_m2"])
+        + w["slope"] * norm(comp["mean_slope_pct"])
+        + w["danger"] * comp["danger_level"] / 5.0
+        + w["spread"] * norm(np.log1p(comp["persons_reached"]))
+        + w["access"] * norm(comp["access_time_min"])
+    )
+    table = units.copy()
+    for col in comp.columns:
+        table[col] = comp[col].to_numpy()
+    table["risk_score"] = score.to_numpy()
+    table["risk_rank"] = table["risk_score"].rank(ascending=False, method="first").astype(int)
+    table = table.sort_values("risk_rank")
+    reached = pd.DataFrame(reached_rows, columns=[unit_id_col, "village_index", "arrival_min"])
+    if len(reached):
+        vv = villages.loc[reached["village_index"]].reset_index(drop=True)
+        reached = gpd.GeoDataFrame(pd.concat([reached.reset_index(drop=True),
+                                              vv.drop(columns=[c for c in vv.columns
+                                                               if c == unit_id_col])], axis=1),
+                                   geometry="geometry", crs=villages.crs)  # fmt: skip
+    else:
+        reached = gpd.GeoDataFrame(reached, geometry=[], crs=villages.crs)
+    return UnitRanking(table=table, villages=reached, horizon_min=float(horizon_min), weights=w)
+
+
+def write_unit_plans(
+    ranking: UnitRanking,
+    out_dir: str | Path,
+    *,
+    water_points: Any,
+    fire_forces: Any,
+    unit_id_col: str = "unit_id",
+    name_col: str = "name",
+    top: int | None = None,
+) -> list[Path]:
+    """Write "one mountain, one forest, one plan" records: a GeoPackage and a Markdown page each.
+
+    ``out_dir/fire_plans.gpkg`` gets layers ``units`` (the ranked table), ``villages_at_risk``
+    (villages reached within the horizon) and ``water_points``; ``out_dir/unit_<id>.md`` is one
+    readable page per unit (extent, fuel, danger, access, nearest water points, villages at
+    risk). Evacuation of those villages with the exact allocation solver is not generated yet.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (GeoPackage first).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    same_crs(units=ranking.table, water_points=water_points, fire_forces=fire_forces)
+    table = ranking.table if top is None else ranking.table.head(top)
+    gpkg = out / "fire_plans.gpkg"
+    if gpkg.exists():
+        gpkg.unlink()
+    plain = table.copy()
+    plain["nearest_force"] = plain["nearest_force"].astype(str)
+    plain.to_file(gpkg, layer="units", driver="GPKG")
+    if len(ranking.villages):
+        ranking.villages.to_file(gpkg, layer="villages_at_risk", driver="GPKG")
+    water_points.to_file(gpkg, layer="water_points", driver="GPKG")
+    files = [gpkg]
+    wx = water_points.geometry.x.to_numpy()
+    wy = water_points.geometry.y.to_numpy()
+    for _, u in table.iterrows():
+        uid = u[unit_id_col]
+        p = u.geometry.representative_point()
+        order = np.argsort(np.hypot(wx - p.x, wy - p.y))[:3]
+        force = fire_forces.loc[u["nearest_force"]]
+        vil = ranking.villages[ranking.villages[unit_id_col] == uid] if len(
+            ranking.villages) else ranking.villages  # fmt: skip
+        name = u.get(name_col, uid)
+        lines = [
+            f"# Fire plan: {name} (unit {uid})",
+            "",
+            f"*Risk rank {int(u['risk_rank'])} of {len(ranking.table)}, score "
+            f"{u['risk_score']:.2f}.* Synthetic planning data; check on the ground.",
+            "",
+            "| item | value |",
+            "| --- | --- |",
+            f"| area | {u.geometry.area / 1e6:.1f} km² |",
+            f"| burnable | {u['burnable_pct']:.0f} % of cells |",
+            f"| mean fuel load | {u['fuel_load_kg_m2']:.2f} kg/m² |",
+            f"| mean slope | {u['mean_slope_pct']:.0f} % |",
+            f"| design danger level | {int(u['danger_level'])} |",
+            f"| nearest fire force | {force.get('name', u['nearest_force'])} "
+            f"({u['force_distance_m'] / 1000:.1f} km, ~{u['access_time_min']:.0f} min) |",
+            f"| villages within {ranking.horizon_min:.0f} min of spread | "
+            f"{int(u['villages_reached'])} ({int(u['persons_reached']):,} persons) |",
+            "",
+            "## Nearest water points",
+            "",
+        ]
+        for j in order:
+            wp = water_points.iloc[j]
+            d = math.hypot(wx[j] - p.x, wy[j] - p.y)
+            lines.append(f"- {wp.get('kind', 'water')} #{water_points.index[j]}: "
+                         f"{wp.get('volume_m3', float('nan')):,.0f} m³, {d / 1000:.1f} km")  # fmt: skip
+        lines += ["", "## Villages the design fire reaches", ""]
+        if len(vil):
+            lines += ["| village | persons | fire arrival (min) |", "| --- | --- | --- |"]
+            for _, v in vil.sort_values("arrival_min").iterrows():
+                lines.append(f"| {v.get('name', v['village_index'])} | "
+                             f"{int(v.get('persons', 0)):,} | {v['arrival_min']:.0f} |")  # fmt: skip
+        else:
+            lines.append(f"None within {ranking.horizon_min:.0f} min.")
+        page = out / f"unit_{uid}.md"
+        page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(page)
+    return files
