@@ -142,7 +142,84 @@ def road_network(city: Any, ctx: dict) -> ReportSection:
     )
 
 
+def shelter_allocation(city: Any, ctx: dict) -> ReportSection:
+    from jnrisk.allocation import allocate_shelters, greedy_nearest
+    from jnrisk.plotting import base_map, figure_png
+
+    net = ctx["walk_net"]
+    t = time.perf_counter()
+    # Three rural blocks of the synthetic city lie 1.3-1.4 km from the nearest road node.
+    snap = {"max_walk_m": 2500.0, "max_snap_m": 1500.0}
+    exact = allocate_shelters(city.population, city.shelters, net, **snap)
+    exact_s = time.perf_counter() - t
+    ctx["allocation"] = exact
+    greedy = greedy_nearest(city.population, city.shelters, net, **snap)
+    se, sg = exact.summary(), greedy.summary()
+    keys = [k for k in se if isinstance(se[k], int | float) and k in sg]
+    table = pd.DataFrame(
+        {"measure": keys, "exact": [se[k] for k in keys], "greedy_nearest": [sg[k] for k in keys]}
+    )
+    sh = exact.shelters
+    full = sh[sh["shelter_price"] > 0]
+    unserved = exact.unserved
+
+    fig, ax = _fig()
+    base_map(city, ax=ax, title="Walking allocation (2.5 km): unserved blocks and full shelters")
+    if len(unserved):
+        size = 2 + 40 * unserved["unserved_persons"] / max(unserved["unserved_persons"].max(), 1)
+        unserved.plot(ax=ax, markersize=size, color="tab:red", alpha=0.5, label="unserved persons")
+    sh.plot(ax=ax, markersize=4, color="0.5", label="shelter with room")
+    if len(full):
+        full.plot(ax=ax, markersize=14, color="black", marker="s", label="full shelter (price > 0)")
+    ax.legend(loc="lower left", fontsize=8)
+    png = figure_png(fig)
+
+    by_d = (
+        city.population.assign(unserved_persons=0)
+        .groupby("district")[["persons"]].sum()
+        .join(unserved.groupby("district")["unserved_persons"].sum())
+        .fillna(0)
+        .reset_index()
+    )
+    by_d["unserved_persons"] = by_d["unserved_persons"].astype("int64")
+    by_d["unserved_pct"] = 100.0 * by_d["unserved_persons"] / by_d["persons"]
+    gain = 100.0 * (sg["mean_walk_m"] - se["mean_walk_m"]) / max(sg["mean_walk_m"], 1e-9) if (
+        "mean_walk_m" in se and "mean_walk_m" in sg) else float("nan")
+    return ReportSection(
+        key="allocation",
+        title="Everyone walks to a shelter: exact allocation",
+        paragraphs=[
+            f"Exact allocation of all {se['total_persons']:,} residents to the shelters' places "
+            f"(capacity = effective area / 2 m² per person) within a 2,500 m walk on the road "
+            f"network: {se['served_persons']:,} placed, {se['unserved_persons']:,} without a place "
+            f"within reach (solved in {exact_s:.1f} s, distances included).",
+            f"The greedy 'nearest shelter with room' baseline places "
+            f"{sg['served_persons']:,}; the exact optimum places "
+            f"{se['served_persons'] - sg['served_persons']:,} more people "
+            f"and changes the mean walk by {gain:.1f} %.",
+            "A full shelter's price is how many person-metres (unserved persons counted at the "
+            "penalty) one more place there would save: where to add capacity first.",
+        ],
+        tables=[
+            ("Exact optimum vs greedy nearest-with-room", table),
+            ("Unserved by district", by_d),
+            ("Shelters where one more place helps most", full.sort_values(
+                "shelter_price", ascending=False).head(15)[
+                ["shelter_id", "name", "district", "class", "capacity_persons",
+                 "assigned_persons", "shelter_price"]]),
+        ],
+        figures=[("allocation.png", "Unserved blocks (red) and full shelters (black)", png)],
+        layers={"flows": exact.flows, "shelters": sh, "unserved": unserved},
+        metrics={
+            **{f"exact_{k}": v for k, v in se.items() if isinstance(v, int | float)},
+            **{f"greedy_{k}": v for k, v in sg.items() if isinstance(v, int | float)},
+            "exact_solve_s": exact_s,
+        },
+    )
+
+
 SECTIONS: list[tuple[str, Any]] = [
     ("city overview", city_overview),
     ("road network", road_network),
+    ("shelter allocation", shelter_allocation),
 ]
