@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/bench_network.py [--nodes 200000] [--cutoff 2500] [--repeat 3]
+    .venv/bin/python benchmarks/bench_network.py --cases grid --cutoff 1000,2500,5000  # sweep
 
 Cases: the bundled Jinan walk network with its 630 shelters (``jnrisk.datasets.jinan(2024)``;
 skipped when the bundled data is missing) and the seeded 200k-node grid city
@@ -141,12 +142,12 @@ def run_case(name, net, sources, cutoff, repeat):
           f"scipy dense only / jnrisk 1 thread: {c_sp_core / c_ours1:5.1f}x")
     print(f"nearest_source vs scipy min_only: {t_sp_near / t_near:.1f}x wall, "
           f"{c_sp_near / c_near:.1f}x cpu")
-    return {"name": name, "ratio": t_sp / t_ours, "ratio_core": t_sp_core / t_ours,
+    return {"name": f"{name} {cutoff:,.0f} m", "ratio": t_sp / t_ours, "ratio_core": t_sp_core / t_ours,
             "ours_s": t_ours, "scipy_s": t_sp, "scipy_core_s": t_sp_core,
             "cpu_ratio_1t": c_sp / c_ours1}
 
 
-def grid_case(n_nodes, n_shelters, cutoff, repeat):
+def grid_case(n_nodes, n_shelters, cutoffs, repeat):
     import warnings
 
     from _citygen import make_grid_city
@@ -164,10 +165,10 @@ def grid_case(n_nodes, n_shelters, cutoff, repeat):
     print(f"\ngrid city: generated in {t_gen:.2f} s, walk network built in {t_build:.2f} s; "
           f"{summ['n_components']} components, largest {summ['largest_component_pct']:.2f} %")
     sources = snap_points(net, shelters, on_far="ignore").node
-    return run_case("grid city (walk)", net, sources, cutoff, repeat)
+    return [run_case("grid city (walk)", net, sources, c, repeat) for c in cutoffs]
 
 
-def bundled_case(cutoff, repeat):
+def bundled_case(cutoffs, repeat):
     import warnings
 
     from jnrisk.network import network_from_roads, snap_points
@@ -178,7 +179,7 @@ def bundled_case(cutoff, repeat):
         city = jinan(2024)
     except Exception as exc:  # bundled data missing or not generated yet
         print(f"\n== bundled Jinan walk network: skipped ({exc})")
-        return None
+        return []
     roads = city.roads
     t = time.perf_counter()
     with warnings.catch_warnings():
@@ -192,14 +193,17 @@ def bundled_case(cutoff, repeat):
     if not (shelters.geom_type == "Point").all():
         shelters = shelters.set_geometry(shelters.geometry.representative_point())
     sources = snap_points(net, shelters, on_far="ignore").node
-    return run_case("bundled Jinan (walk)", net, sources, cutoff, repeat)
+    return [run_case("bundled Jinan (walk)", net, sources, c, repeat) for c in cutoffs]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=200_000)
     parser.add_argument("--shelters", type=int, default=630)
-    parser.add_argument("--cutoff", type=float, default=2500.0)
+    parser.add_argument("--cutoff", type=str, default="2500",
+                        help="cutoff(s) in metres, comma-separated for a sweep: 1000,2500,5000")
+    parser.add_argument("--cases", type=str, default="bundled,grid",
+                        help="comma-separated subset of: bundled, grid")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
@@ -214,12 +218,16 @@ def main():
           f"{t_import:.2f} s; first kernel calls {dt:.2f} s "
           f"(cache hits {hits}, compiles {misses}: "
           f"{'loaded from cache' if misses == 0 else 'COMPILED in this process'})")
-    results = [bundled_case(args.cutoff, args.repeat),
-               grid_case(args.nodes, args.shelters, args.cutoff, args.repeat)]
+    cutoffs = [float(c) for c in args.cutoff.split(",")]
+    cases = set(args.cases.split(","))
+    results = []
+    if "bundled" in cases:
+        results += bundled_case(cutoffs, args.repeat)
+    if "grid" in cases:
+        results += grid_case(args.nodes, args.shelters, cutoffs, args.repeat)
     print("\nsummary:")
     for r in results:
-        if r:
-            print(f"  {r['name']}: jnrisk {r['ours_s'] * 1e3:.0f} ms, scipy "
+        print(f"  {r['name']}: jnrisk {r['ours_s'] * 1e3:.0f} ms, scipy "
                   f"{r['scipy_s'] * 1e3:.0f} ms (dense only {r['scipy_core_s'] * 1e3:.0f} ms): "
                   f"ratio {r['ratio']:.1f}x (dense only {r['ratio_core']:.1f}x); cpu ratio on "
                   f"1 thread {r['cpu_ratio_1t']:.1f}x")
