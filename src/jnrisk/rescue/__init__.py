@@ -15,6 +15,7 @@ from jnrisk.rescue._common import (
 from jnrisk.rescue.coverage import (
     DEFAULT_THRESHOLDS_S,
     CoverageResult,
+    coverage_report,
     drive_time_coverage,
     service_area_polygons,
     town_centres,
@@ -42,6 +43,7 @@ __all__ = [
     "allocate_supplies",
     "check_teams",
     "congestion_factor",
+    "coverage_report",
     "dispatch_teams",
     "fastest_teams",
     "reserve_standards",

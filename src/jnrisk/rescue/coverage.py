@@ -27,6 +27,7 @@ from jnrisk.rescue._common import (
 __all__ = [
     "DEFAULT_THRESHOLDS_S",
     "CoverageResult",
+    "coverage_report",
     "drive_time_coverage",
     "service_area_polygons",
     "town_centres",
@@ -527,3 +528,51 @@ def service_area_polygons(
     cols = ["threshold_s", "threshold_min"] + (["facility"] if fac is not None else [])
     cols += ["area_m2", "geometry"]
     return gpd.GeoDataFrame(pd.DataFrame(records, columns=cols), geometry="geometry", crs=crs)
+
+
+def coverage_report(result: CoverageResult, *, threshold_s: float = 900.0) -> dict[str, Any]:
+    """Plain-dict rescue-coverage section for reports (``jnrisk run``); no drawing or printing.
+
+    Returns
+    -------
+    dict
+        ``thresholds_min``, ``persons_reached_pct`` and ``towns_centre_reached`` per threshold,
+        ``n_towns``, ``check_threshold_min``, ``all_towns_reached`` and ``towns_not_reached``
+        (list of ``{"town", "centre_time_min", "reason"}``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 1], [1], [600.0], time_s=[200.0],
+    ...                            x=[0.0, 600.0], y=[0.0, 0.0], crs="EPSG:4548")
+    >>> st = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:4548")
+    >>> pop = gpd.GeoDataFrame({"persons": [10], "town_id": [1]}, geometry=[Point(600, 0)],
+    ...                        crs="EPSG:4548")
+    >>> towns = gpd.GeoDataFrame({"town_id": [1]}, geometry=[box(300, -300, 900, 300)],
+    ...                          crs="EPSG:4548")
+    >>> rep = coverage_report(drive_time_coverage(net, st, pop, towns, thresholds_s=[300]),
+    ...                       threshold_s=300)
+    >>> rep["all_towns_reached"], rep["persons_reached_pct"]
+    (True, [100.0])
+    """
+    bad = towns_not_reached(result, threshold_s)
+    s = result.summary
+    label = result.town_col if result.town_col in bad.columns else None
+    return {
+        "thresholds_min": [float(t) / 60.0 for t in result.thresholds_s],
+        "persons_reached_pct": [float(v) for v in s["persons_reached_pct"]],
+        "towns_centre_reached": [int(v) for v in s["towns_centre_reached"]],
+        "n_towns": int(len(result.towns)),
+        "check_threshold_min": float(threshold_s) / 60.0,
+        "all_towns_reached": bool(len(bad) == 0),
+        "towns_not_reached": [
+            {
+                "town": (bad[label].iloc[k] if label else bad.index[k]),
+                "centre_time_min": float(bad["centre_time_min"].iloc[k]),
+                "reason": str(bad["reason"].iloc[k]),
+            }
+            for k in range(len(bad))
+        ],
+    }

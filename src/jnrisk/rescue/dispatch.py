@@ -308,7 +308,7 @@ def dispatch_teams(
     ...                        geometry=[Point(500, 0), Point(0, 0)], crs="EPSG:4548")
     >>> res = dispatch_teams(net, inc, teams)
     >>> res.incidents["rescuers_assigned"].tolist(), res.rescuers_unmet, res.total_eta_person_s
-    ([15, 4], 0, 1140.0)
+    ([15, 4], 0, 900.0)
     """
     from jnrisk.allocation import solve_transport
 
