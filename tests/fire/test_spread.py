@@ -290,3 +290,17 @@ def test_landcover_and_option_errors():
         spread_rates(grid(np.full((10, 10), 5)), grid(np.zeros((9, 10))))
     with pytest.raises(CRSError):
         spread_rates(grid(np.full((10, 10), 5), crs="EPSG:4326"))
+
+
+def test_dem_nodata_only_on_non_burnable_cells():
+    v = np.full((12, 12), 5)
+    v[:, :3] = 4
+    lc = grid(v)
+    z = np.tile(np.arange(12.0) * 3.0, (12, 1))
+    z[:, :2] = -9999.0
+    dem = lc.copy(data=z).rio.write_nodata(-9999.0)
+    rates = spread_rates(lc, dem)
+    assert float(rates["ros_m_min"][5, 2]) == 0.0 and float(rates["ros_m_min"][5, 6]) > 0
+    z[5, 6] = -9999.0
+    with pytest.raises(DataError, match="nodata/NaN at 1 burnable cells"):
+        spread_rates(lc, lc.copy(data=z).rio.write_nodata(-9999.0))

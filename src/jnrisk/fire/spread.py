@@ -421,7 +421,8 @@ def spread_rates(
     landcover
         Land-cover codes on a regular grid in a metric CRS (dims ``(y, x)``).
     dem
-        Elevation (m) on the same grid; ``None`` = flat.
+        Elevation (m) on the same grid; ``None`` = flat. Nodata (``rio.nodata`` or NaN) is
+        allowed only on non-burnable cells; slopes next to it are taken as flat.
     wind_kmh
         10-m wind speed (km/h, uniform).
     wind_from_deg
@@ -473,13 +474,14 @@ def spread_rates(
                 f"dem (shape {dem.shape}) is not on the landcover grid (shape "
                 f"{landcover.shape}); resample with dem.rio.reproject_match(landcover)."
             )
-        z = np.asarray(dem.values, dtype=np.float64)
-        if not np.all(np.isfinite(z)):
-            n_bad = int((~np.isfinite(z)).sum())
-            raise DataError(f"dem has {n_bad:,} NaN/nodata cells; fill them first.")
-        gy, gx = np.gradient(z)
-        gx = gx / dx
-        gy = gy / dy
+        z = _dem_values(dem)
+        no_z = ~np.isfinite(z) & (fuel > 0)
+        if no_z.any():
+            raise DataError(
+                f"dem has nodata/NaN at {int(no_z.sum()):,} burnable cells; fill the DEM there "
+                f"or mark those cells as nodata in landcover."
+            )
+        gx, gy = _gradient(z, dx, dy)
     else:
         gx = gy = np.zeros(fuel.shape)
     tan2 = gx * gx + gy * gy
@@ -537,6 +539,23 @@ def spread_rates(
     ds.attrs.update(wind_kmh=wind_kmh, wind_from_deg=wind_from_deg, shape=shape,
                     wind_adjustment=wind_adjustment)  # fmt: skip
     return ds
+
+
+def _dem_values(dem: xr.DataArray) -> np.ndarray:
+    """Elevation as float64 with the raster's nodata value turned into NaN."""
+    z = np.asarray(dem.values, dtype=np.float64).copy()
+    nodata = dem.rio.nodata if hasattr(dem, "rio") else None
+    if nodata is not None and np.isfinite(nodata):
+        z[z == nodata] = np.nan
+    return z
+
+
+def _gradient(z: np.ndarray, dx: float, dy: float) -> tuple[np.ndarray, np.ndarray]:
+    """dz/dX, dz/dY in map coordinates; 0 where a neighbour is nodata (treated as flat)."""
+    gy, gx = np.gradient(z)
+    gx = np.nan_to_num(gx / dx, nan=0.0)
+    gy = np.nan_to_num(gy / dy, nan=0.0)
+    return gx, gy
 
 
 def _ignition_cells(

@@ -26,6 +26,8 @@ from jnrisk.fire.spread import (
     DESIGN_MOISTURE,
     FUEL_MODELS,
     FuelMoisture,
+    _dem_values,
+    _gradient,
     arrival_time,
     spread_rates,
 )
@@ -156,9 +158,8 @@ def rank_units(
             _LB_FT2_TO_KG_M2
         )
     transform, dx, dy = _grid_transform(landcover)
-    z = np.asarray(dem.values, dtype=np.float64)
-    gy, gx = np.gradient(z)
-    slope_pct = 100.0 * np.hypot(gx / dx, gy / dy)
+    gx, gy = _gradient(_dem_values(dem), dx, dy)
+    slope_pct = 100.0 * np.hypot(gx, gy)
     ids = units[unit_id_col].to_numpy()
     shapes = [(geom, i + 1) for i, geom in enumerate(units.geometry)]
     label = rasterio.features.rasterize(shapes, out_shape=fuel.shape, transform=transform,
