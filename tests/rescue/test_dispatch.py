@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -176,3 +177,20 @@ def test_bad_options():
     inc = points_at(_GRID, [3], rescuers_required=[-2])
     with pytest.raises(DataError, match="negative"):
         dispatch_teams(_NET, inc, teams)
+
+
+def test_inputs_not_modified_and_index_kept():
+    rng = np.random.default_rng(9)
+    _, teams = _teams(rng, 6)
+    teams.index = [f"t{k}" for k in range(6)]
+    inc = points_at(_GRID, [2, 30], rescuers_required=[12, 7])
+    inc.index = ["flood-a", "flood-b"]
+    before_t, before_i = teams.copy(), inc.copy()
+    res = dispatch_teams(_NET, inc, teams, max_eta_s=np.inf)
+    best = fastest_teams(_NET, inc.geometry.iloc[0], teams, k=3)
+    pd.testing.assert_frame_equal(teams, before_t)
+    pd.testing.assert_frame_equal(inc, before_i)
+    assert res.incidents.index.tolist() == ["flood-a", "flood-b"]
+    assert res.teams.index.equals(teams.index)
+    assert set(res.assignments["team"]) <= set(teams.index)
+    assert set(best.index) <= set(teams.index)
