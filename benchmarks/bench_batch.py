@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import platform
 import shutil
@@ -103,19 +102,13 @@ def bench_serial(scenarios, warm, root: Path) -> dict:
 
 
 def bench_dask(scenarios, warm, root: Path, n_workers: int) -> dict:
-    from distributed import Client, LocalCluster
-
     from jnrisk.scenarios import run_batch
+    from jnrisk.scenarios.batch import _local_client
 
     t0 = time.perf_counter()
-    cluster = LocalCluster(
-        n_workers=n_workers,
-        processes=True,
-        threads_per_worker=1,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
-    client = Client(cluster, set_as_default=False)
+    # Exactly the cluster run_batch starts by default (processes, 1 thread, no profiler).
+    client = _local_client(n_workers)
+    cluster = client.cluster
     startup = time.perf_counter() - t0
     try:
         t0 = time.perf_counter()

@@ -49,3 +49,10 @@ def counting_city_loader(*, log_dir: str, factor: int = 3) -> dict:
 def env_var(name: str) -> str | None:
     """``os.environ.get`` by name in the calling process (for client.run on workers)."""
     return os.environ.get(name)
+
+
+def profiler_enabled() -> bool:
+    """The worker's dask config value distributed.worker.profile.enabled."""
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))

@@ -44,6 +44,7 @@ def test_default_cluster_shape(client):
     info = client.scheduler_info()["workers"]
     assert len(info) == 2 and all(w["nthreads"] == 1 for w in info.values())
     assert set(client.run(scen_kinds.env_var, "NUMBA_NUM_THREADS").values()) == {"1"}
+    assert set(client.run(scen_kinds.profiler_enabled).values()) == {False}
 
 
 def slow(value, **kw):

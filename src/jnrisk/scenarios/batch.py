@@ -293,19 +293,23 @@ def _connect(scheduler: str) -> Any:
 def _local_client(workers: int | None) -> Any:
     import logging
 
+    import dask
     from distributed import Client, LocalCluster
 
     n = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
-    cluster = LocalCluster(
-        n_workers=n,
-        processes=True,
-        threads_per_worker=1,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-        # One Dask thread per process: numba's parallel kernels get one thread too, so the
-        # workers do not oversubscribe the cores (Dask already pins OMP/MKL/OpenBLAS to 1).
-        env={"NUMBA_NUM_THREADS": "1"},
-    )
+    # The statistical profiler only feeds the dashboard (disabled here); its 100 Hz sampling
+    # thread costs CPU and, on busy machines, GIL convoys that stretch every task.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(
+            n_workers=n,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+            # One Dask thread per process: numba's parallel kernels get one thread too, so the
+            # workers do not oversubscribe the cores (Dask already pins OMP/MKL/OpenBLAS to 1).
+            env={"NUMBA_NUM_THREADS": "1"},
+        )
     return Client(cluster, set_as_default=False)
 
 
