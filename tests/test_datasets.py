@@ -198,6 +198,42 @@ def test_walk_network_is_connected(city):
     assert np.bincount(lab).max() / n > 0.99
 
 
+@pytest.fixture(scope="module")
+def walk_net(city):
+    from jnrisk.network import network_from_roads
+
+    return network_from_roads(city.roads, mode="walk", on_disconnected="ignore")
+
+
+@pytest.mark.parametrize("layer", [p for p in POINT_LAYERS if p != "nodes"])
+def test_every_point_is_within_300_m_of_the_walk_network(city, walk_net, layer):
+    """Villages and facilities have an access road: default snapping never fails on them."""
+    from jnrisk.network import snap_points
+
+    pts = getattr(city, layer)
+    snap = snap_points(walk_net, pts, max_snap_m=300.0, on_far="raise")
+    assert snap.snap_distance_m.max() <= 300.0
+    # ... and the nearest node is in the walk network's largest component
+    assert (walk_net.components()[snap.node] == 0).all()
+
+
+def test_access_roads_are_short_two_way_walkable_segments(city):
+    """The generator's access roads (the last edges) for points far from the lattice."""
+    stats = json.loads((DATA / "MANIFEST.json").read_text(encoding="utf-8"))["stats"]
+    n_acc = stats["access_edges"]
+    assert 0 < n_acc < 500
+    r = city.roads.sort_values("edge_id")
+    acc = r.iloc[len(r) - n_acc:]
+    assert set(acc["road_class"]) <= {"track", "unclassified"}
+    assert acc["pedestrian"].all() and not acc["oneway"].any() and not acc["bridge"].any()
+    assert (acc["length_m"] <= 200.0 + 1e-6).all() and (acc["length_m"] > 0).all()
+    np.testing.assert_allclose(acc["length_m"], acc.geometry.length, rtol=1e-6)
+    # new nodes come after the lattice ones; each access road starts on an older node
+    first_new = len(city.nodes) - stats["access_nodes"]
+    assert (acc["v"] >= first_new).all()
+    assert acc["length_m"].sum() == pytest.approx(stats["access_length_m"], abs=1.0)
+
+
 def test_dense_core_grid_spacing(city):
     res = city.roads[city.roads["road_class"] == "residential"]
     assert 70 <= res["length_m"].median() <= 120

@@ -23,7 +23,7 @@ from jnrisk._synth.geography import ANALYSIS_CRS, EXCHANGE_CRS, load_frame
 from jnrisk._synth.hashing import file_sha256, raster_content_hash, vector_content_hash
 
 DEFAULT_SEED = 20241231
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 #: Files written by the generator: file name -> list of layers (None = single-layer file).
 GPKG_FILE = "jinan_synthetic.gpkg"
@@ -107,15 +107,6 @@ def generate_city(seed: int = DEFAULT_SEED, *, real_dir: Path, with_roads: bool 
     t = lap("terrain", t)
     if with_roads:
         nodes, edges = roads.make_roads(frame, ter, r_road)
-        geoms, length = roads.edge_geometries(nodes, edges)
-        e = edges.drop(columns=["via_x", "via_y"]).copy()
-        e["length_m"] = length
-        e = e[["edge_id", "u", "v", "length_m", "road_class", "speed_kmh", "lanes", "oneway",
-               "pedestrian", "bridge", "name"]]
-        city.vectors["roads"] = gpd.GeoDataFrame(e, geometry=geoms,
-                                                 crs=ANALYSIS_CRS).to_crs(EXCHANGE_CRS)
-        city.vectors["nodes"] = _points(nodes)
-        city.stats.update(nodes=len(nodes), edges=len(edges))
         t = lap("roads", t)
 
     dist_r = people.district_raster(frame, ter)
@@ -155,6 +146,26 @@ def generate_city(seed: int = DEFAULT_SEED, *, real_dir: Path, with_roads: bool 
     t = lap("services", t)
     units, villages, water, lookouts = facilities.make_forest(frame, ter, dist_r, blocks, r_for)
     t = lap("forest", t)
+
+    if with_roads:
+        # access roads: every point layer within roads.ACCESS_MAX_M of the walk network
+        layers = (blocks, shelters, stations, teams, fire, cands, wh, villages, water, lookouts)
+        n_nodes0, n_edges0 = len(nodes), len(edges)
+        nodes, edges = roads.add_access_roads(
+            nodes, edges, np.concatenate([d["x"].to_numpy(float) for d in layers]),
+            np.concatenate([d["y"].to_numpy(float) for d in layers]), frame, ter)
+        geoms, length = roads.edge_geometries(nodes, edges)
+        e = edges.drop(columns=["via_x", "via_y"]).copy()
+        e["length_m"] = length
+        e = e[["edge_id", "u", "v", "length_m", "road_class", "speed_kmh", "lanes", "oneway",
+               "pedestrian", "bridge", "name"]]
+        city.vectors["roads"] = gpd.GeoDataFrame(e, geometry=geoms,
+                                                 crs=ANALYSIS_CRS).to_crs(EXCHANGE_CRS)
+        city.vectors["nodes"] = _points(nodes)
+        city.stats.update(nodes=len(nodes), edges=len(edges),
+                          access_nodes=len(nodes) - n_nodes0, access_edges=len(edges) - n_edges0,
+                          access_length_m=round(float(length[n_edges0:].sum()), 1))
+        t = lap("access_roads", t)
 
     v = city.vectors
     v["blocks"] = _points(blocks[["block_id", "persons", "district", "district_en", "adcode",

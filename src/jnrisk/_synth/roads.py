@@ -308,3 +308,203 @@ def edge_geometries(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[np.ndarra
     idx = np.repeat(np.arange(len(edges)), npts)
     geoms = shapely.linestrings(coords, indices=idx)
     return geoms, shapely.length(geoms)
+
+
+#: Every point layer lies within this distance [m] of a node of the walk network's largest
+#: component (villages and facilities get an access road otherwise).
+ACCESS_MAX_M = 300.0
+#: Node spacing [m] along access roads, so points along them snap near.
+ACCESS_STEP_M = 200.0
+#: Safety margin [m] under ACCESS_MAX_M for the EPSG:4326 round trip of the exchange files.
+_ACCESS_MARGIN_M = 1.0
+
+
+def _walk_main_component(n: int, edges: pd.DataFrame) -> np.ndarray:
+    """Mask of the nodes in the largest component of the pedestrian (walk) graph."""
+    ped = edges["pedestrian"].to_numpy(bool)
+    u = edges["u"].to_numpy()[ped]
+    v = edges["v"].to_numpy()[ped]
+    g = coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
+    _, lab = connected_components(g, directed=False)
+    used = np.zeros(n, bool)
+    used[u] = True
+    used[v] = True
+    counts = np.bincount(lab[used], minlength=int(lab.max()) + 1)
+    return used & (lab == np.argmax(counts))
+
+
+def _densify(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices after the first of a polyline (m, 2), with extra points so that consecutive
+    ones are <= ACCESS_STEP_M apart (the access road's new nodes)."""
+    xs, ys = [], []
+    for (ax, ay), (bx, by) in zip(path[:-1], path[1:], strict=True):
+        m = max(int(np.ceil(np.hypot(bx - ax, by - ay) / ACCESS_STEP_M)), 1)
+        t = np.arange(1, m + 1) / m
+        xs.append(ax + t * (bx - ax))
+        ys.append(ay + t * (by - ay))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _land_route(qx, qy, qs, tx, ty, tid, frame: Frame, *, cell_m: float = 50.0):
+    """Shortest 8-neighbour grid path on dry land (inside the city, on the point's river side,
+    farther than RIVER_HALF_WIDTH_M from the river line) from (qx, qy) to the nearest target
+    node; returns (node id, new node x, new node y) or None when none is reachable."""
+    from scipy.sparse.csgraph import dijkstra
+
+    for radius in (4_000.0, 8_000.0, 16_000.0):
+        near = np.hypot(tx - qx, ty - qy) < radius - cell_m
+        if not near.any():
+            continue
+        nc = int(2 * radius // cell_m) + 1
+        x0, y0 = qx - radius, qy - radius
+        gx, gy = np.meshgrid(x0 + cell_m * np.arange(nc), y0 + cell_m * np.arange(nc))
+        ok = (shapely.contains_xy(frame.city, gx, gy)
+              & (river_side(frame, gx.ravel(), gy.ravel()).reshape(gx.shape) == qs)
+              & (shapely.distance(shapely.points(gx, gy), frame.river) > RIVER_HALF_WIDTH_M))
+        r0 = c0 = int(round(radius / cell_m))
+        ok[r0, c0] = True
+        tr = np.rint((ty[near] - y0) / cell_m).astype(np.int64)
+        tc = np.rint((tx[near] - x0) / cell_m).astype(np.int64)
+        ok[tr, tc] = True
+        idx = np.full(ok.shape, -1, np.int64)
+        idx[ok] = np.arange(int(ok.sum()))
+        us, vs, ws = [], [], []
+        for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            a = idx[max(0, -dr):nc - max(0, dr), max(0, -dc):nc - max(0, dc)]
+            b = idx[max(0, dr):nc - max(0, -dr) or None, max(0, dc):nc - max(0, -dc) or None]
+            both = (a >= 0) & (b >= 0)
+            us.append(a[both])
+            vs.append(b[both])
+            ws.append(np.full(int(both.sum()), cell_m * np.hypot(dr, dc)))
+        u, v, w = np.concatenate(us), np.concatenate(vs), np.concatenate(ws)
+        n = int(ok.sum())
+        g = coo_matrix((np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))),
+                       shape=(n, n)).tocsr()
+        dist, pred = dijkstra(g, indices=int(idx[r0, c0]), return_predecessors=True)
+        tcell = idx[tr, tc]
+        best = np.flatnonzero(np.isfinite(dist[tcell]))
+        if not len(best):
+            continue
+        k = best[np.argmin(dist[tcell[best]])]
+        rows, cols = np.divmod(np.flatnonzero(ok.ravel()), nc)
+        cells = [int(tcell[k])]
+        while cells[-1] != idx[r0, c0]:
+            cells.append(int(pred[cells[-1]]))
+        path = np.column_stack([x0 + cell_m * cols[cells], y0 + cell_m * rows[cells]])
+        path[0] = (tx[near][k], ty[near][k])
+        path[-1] = (qx, qy)
+        line = shapely.LineString(path)
+        simple = shapely.simplify(line, cell_m)
+        if (shapely.covered_by(simple, frame.city) and not shapely.intersects(simple, frame.river)
+                and len(shapely.get_coordinates(simple)) >= 2):
+            path = shapely.get_coordinates(simple)
+        return (int(tid[near][k]), *_densify(path))
+    return None
+
+
+def add_access_roads(nodes: pd.DataFrame, edges: pd.DataFrame, px: np.ndarray, py: np.ndarray,
+                     frame: Frame, terrain: Terrain) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give every point (px, py in EPSG:4548) an access road to the walk network.
+
+    Points farther than ``ACCESS_MAX_M`` from every node of the walk network's largest
+    component get a straight two-way road (``track`` in steep hills, else ``unclassified``,
+    pedestrian) from the nearest such node on the same river side (not crossing the river,
+    staying inside the city) to the point, with a node every <= ``ACCESS_STEP_M``. Points are
+    served farthest first and each new road counts for the next ones, so a village of several
+    blocks gets one road. Deterministic (no random draws); new nodes and edges are appended
+    after the existing ids, which stay unchanged.
+    """
+    X = nodes["x"].to_numpy(float)
+    Y = nodes["y"].to_numpy(float)
+    main = np.flatnonzero(_walk_main_component(len(X), edges))
+    tree = cKDTree(np.column_stack([X[main], Y[main]]))
+    side_main = river_side(frame, X[main], Y[main])
+    px = np.asarray(px, float)
+    py = np.asarray(py, float)
+    limit = ACCESS_MAX_M - _ACCESS_MARGIN_M
+    d0, _ = tree.query(np.column_stack([px, py]), k=1)
+    far = np.flatnonzero(d0 > limit)
+    # unique far locations (several layers can share a point, e.g. villages and their blocks)
+    fxy = np.unique(np.column_stack([px[far], py[far]]), axis=0) if len(far) else np.empty((0, 2))
+    fside = river_side(frame, fxy[:, 0], fxy[:, 1]) if len(fxy) else np.empty(0)
+    shapely.prepare(frame.city)
+    river = frame.river
+
+    new_x: list[float] = []
+    new_y: list[float] = []
+    new_side: list[float] = []
+    new_u: list[int] = []
+    new_v: list[int] = []
+    n0 = len(X)
+
+    def dist_new(qx, qy):
+        if not new_x:
+            return np.full(np.shape(qx), np.inf), np.full(np.shape(qx), -1)
+        nx_, ny_ = np.asarray(new_x), np.asarray(new_y)
+        d = np.hypot(np.subtract.outer(qx, nx_), np.subtract.outer(qy, ny_))
+        return d.min(axis=1), d.argmin(axis=1)
+
+    while len(fxy):
+        dm, _ = tree.query(fxy, k=1)
+        dn, _ = dist_new(fxy[:, 0], fxy[:, 1])
+        d = np.minimum(dm, dn)
+        pending = d > limit
+        if not pending.any():
+            break
+        i = int(np.flatnonzero(pending)[np.argmax(d[pending])])
+        qx, qy, qs = fxy[i, 0], fxy[i, 1], fside[i]
+        # candidate targets: nearest existing main-component nodes and new access nodes
+        k = min(64, len(main))
+        dd, jj = tree.query([qx, qy], k=k)
+        cand = [(float(a), int(main[b]), float(X[main[b]]), float(Y[main[b]]), side_main[b])
+                for a, b in zip(np.atleast_1d(dd), np.atleast_1d(jj), strict=True)]
+        for j, (ax, ay, s_) in enumerate(zip(new_x, new_y, new_side, strict=True)):
+            cand.append((float(np.hypot(ax - qx, ay - qy)), n0 + j, ax, ay, s_))
+        cand.sort(key=lambda c: (c[0], c[1]))
+        target = None
+        for _dist, node, tx, ty, ts in cand:
+            if ts != qs:
+                continue
+            seg = shapely.LineString([(tx, ty), (qx, qy)])
+            if shapely.intersects(seg, river) or not shapely.covered_by(seg, frame.city):
+                continue
+            target = (node, *_densify(np.array([[tx, ty], [qx, qy]])))
+            break
+        if target is None:  # no straight road (a pocket behind the river): route on dry land
+            tx_ = np.concatenate([X[main], new_x])
+            ty_ = np.concatenate([Y[main], new_y])
+            tid = np.concatenate([main, n0 + np.arange(len(new_x))])
+            tside = np.concatenate([side_main, np.asarray(new_side, np.int8)])
+            same = tside == qs
+            target = _land_route(qx, qy, qs, tx_[same], ty_[same], tid[same], frame)
+        if target is None:
+            raise RuntimeError(f"no access road possible for the point at ({qx:.0f}, {qy:.0f})")
+        prev, ix, iy = target
+        for a, b in zip(ix, iy, strict=True):
+            new_x.append(float(a))
+            new_y.append(float(b))
+            new_side.append(qs)
+            cur = n0 + len(new_x) - 1
+            new_u.append(prev)
+            new_v.append(cur)
+            prev = cur
+
+    if not new_u:
+        return nodes, edges
+    NX = np.concatenate([X, new_x])
+    NY = np.concatenate([Y, new_y])
+    u = np.asarray(new_u, np.int64)
+    v = np.asarray(new_v, np.int64)
+    steep = terrain.sample(0.5 * (NX[u] + NX[v]), 0.5 * (NY[u] + NY[v]), "hilliness") > 0.55
+    cls = np.where(steep, "track", "unclassified").astype(object)
+    add = pd.DataFrame({
+        "edge_id": np.arange(len(edges), len(edges) + len(u), dtype=np.int64),
+        "u": u, "v": v, "road_class": cls, "name": "", "oneway": False, "bridge": False,
+        "via_x": np.nan, "via_y": np.nan,
+        "speed_kmh": pd.Series(cls).map(SPEED_KMH).to_numpy(np.float64),
+        "lanes": pd.Series(cls).map(LANES).to_numpy(np.int64),
+        "pedestrian": True,
+    })
+    edges = pd.concat([edges, add[edges.columns]], ignore_index=True)
+    nodes = pd.DataFrame({"node_id": np.arange(len(NX), dtype=np.int64), "x": NX, "y": NY})
+    return nodes, edges
