@@ -291,9 +291,10 @@ def earthquake_section(city: Any, ctx: dict) -> ReportSection:
     if col:
         b.plot(ax=ax, column=col, markersize=2, cmap="YlOrRd", legend=True,
                legend_kwds={"label": "intensity (China scale)", "shrink": 0.6})
-    un = b[b["unserved_persons"] > 0]
-    un.plot(ax=ax, markersize=1 + un["unserved_persons"] / 100, facecolor="none",
-            edgecolor="black", linewidth=0.4, label="displaced without a place")
+    un = b[b["unserved_persons"] >= 20]
+    un.plot(ax=ax, markersize=un["unserved_persons"] / 10, facecolor="none",
+            edgecolor="black", linewidth=0.4, alpha=0.6,
+            label="blocks with >= 20 displaced persons without a place")
     ax.legend(loc="lower left", fontsize=8)
     png = figure_png(fig)
     tot = demand.by_district.select_dtypes("number").sum()
@@ -330,7 +331,7 @@ def rescue_section(city: Any, ctx: dict) -> ReportSection:
     cov = drive_time_coverage(net, city.stations, city.population, city.towns)
     rep = coverage_report(cov, threshold_s=900.0)
     polys = service_area_polygons(net.x, net.y, cov.node_time_s, [300.0, 600.0, 900.0],
-                                  crs=net.crs)
+                                  crs=net.crs, cell_m=1000.0)
     fig, ax = _fig()
     base_map(city, ax=ax, title="Drive time from the 173 rescue stations")
     colors = {300.0: "#d7301f", 600.0: "#f59e72", 900.0: "#fde0c5"}
