@@ -212,7 +212,8 @@ def fwi(
         Air temperature (degC), relative humidity (%, 0-100), 10-m wind speed (km/h, >= 0) and
         24-hour rain (mm, >= 0). DataArrays sharing one daily ``time`` coordinate (datetime64,
         no gaps: reindex missing days to NaN). NumPy or Dask backed; Dask chunks along
-        ``time`` are merged into one.
+        ``time`` are merged into one, and the range checks read a Dask input once before the
+        (lazy) result is built.
     lat
         Latitude (degrees north, 30-90); the standard day-length tables of that band are used
         (Le for the DMC, Lf for the DC, by calendar month).
