@@ -148,8 +148,7 @@ def shelter_allocation(city: Any, ctx: dict) -> ReportSection:
 
     net = ctx["walk_net"]
     t = time.perf_counter()
-    # Three rural blocks of the synthetic city lie 1.3-1.4 km from the nearest road node.
-    snap = {"max_walk_m": 2500.0, "max_snap_m": 1500.0}
+    snap = {"max_walk_m": 2500.0}
     exact = allocate_shelters(city.population, city.shelters, net, **snap)
     exact_s = time.perf_counter() - t
     ctx["allocation"] = exact
@@ -225,7 +224,7 @@ def shelter_coverage_section(city: Any, ctx: dict) -> ReportSection:
     net = ctx["walk_net"]
     shelters = shelter_capacity(city.shelters)
     ctx["shelters_cap"] = shelters
-    cov = shelter_coverage(city.population, shelters, net, max_snap_m=1500.0, on_far="ignore")
+    cov = shelter_coverage(city.population, shelters, net)
     blocks = cov.blocks
     alloc = ctx.get("allocation")
     if alloc is not None:
