@@ -299,7 +299,14 @@ def _local_client(workers: int | None) -> Any:
     n = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
     # The statistical profiler only feeds the dashboard (disabled here); its 100 Hz sampling
     # thread costs CPU and, on busy machines, GIL convoys that stretch every task.
-    with dask.config.set({"distributed.worker.profile.enabled": False}):
+    # Scenarios are independent, similar tasks: hand them all to the workers at once
+    # (worker-saturation inf) instead of one scheduler round trip per task; work stealing
+    # still balances them and a lost worker's tasks are still rescheduled.
+    settings = {
+        "distributed.worker.profile.enabled": False,
+        "distributed.scheduler.worker-saturation": float("inf"),
+    }
+    with dask.config.set(settings):
         cluster = LocalCluster(
             n_workers=n,
             processes=True,
