@@ -138,106 +138,93 @@ def _greedy_tight(
 
 @njit(cache=True, nogil=True)
 def _build_pairs(n_blocks, n_shel, indptr, shelter, cost, src, big_m):
-    """Hop candidates between shelters, sorted by (from shelter, to shelter, key).
+    """Hop candidates between shelters, grouped by (from shelter, to shelter), sorted by key.
 
     Candidate c says: a block b with flow on arc ``c_from[c]`` (to shelter j) could move to
     arc ``c_to[c]`` (to shelter j', or -1 for the unserved sink U = n_shel) at the real cost
     change ``c_key[c] = cost[c_to] - cost[c_from]`` (``M - cost[c_from]`` for U).
+    Candidates are written straight into their (j, j') slot through a dense pair table, so
+    the build is two sequential passes over the arcs plus small per-pair sorts.
     """
-    n_c = 0
-    for b in range(n_blocks):
-        for k1 in range(indptr[b], indptr[b + 1]):
-            n_c += 1
-            for k2 in range(indptr[b], indptr[b + 1]):
-                if shelter[k2] != shelter[k1]:
-                    n_c += 1
-    c_from = np.empty(n_c, np.int64)
-    c_to = np.empty(n_c, np.int64)
-    c_key = np.empty(n_c, np.int64)
-    code = np.empty(n_c, np.int64)
     n_sn = n_shel + 1
-    t = 0
+    n_arcs = shelter.shape[0]
+    pair_of = np.full(n_shel * n_sn, -1, np.int64)
+    # pass 1: pair ids (numbered by (j, j')) and candidate counts
+    cnt_code = np.zeros(n_shel * n_sn, np.int64)
     for b in range(n_blocks):
         for k1 in range(indptr[b], indptr[b + 1]):
             j = shelter[k1]
-            c_from[t] = k1
-            c_to[t] = -1
-            c_key[t] = big_m - cost[k1]
-            code[t] = j * n_sn + n_shel
-            t += 1
+            cnt_code[j * n_sn + n_shel] += 1
             for k2 in range(indptr[b], indptr[b + 1]):
                 if shelter[k2] != j:
-                    c_from[t] = k1
-                    c_to[t] = k2
-                    c_key[t] = cost[k2] - cost[k1]
-                    code[t] = j * n_sn + shelter[k2]
-                    t += 1
-    # group by (j, j') with two stable counting sorts (by j', then by j), then sort each
-    # (small) pair run by key
-    perm = _counting_order(code % n_sn, n_sn, np.arange(n_c))
-    perm = _counting_order(code // n_sn, n_shel, perm)
-    c_from = c_from[perm]
-    c_to = c_to[perm]
-    c_key = c_key[perm]
-    code = code[perm]
-    start = 0
-    for c in range(1, n_c + 1):
-        if c == n_c or code[c] != code[start]:
-            if c - start > 1:
-                o = np.argsort(c_key[start:c]) + start
-                c_from[start:c] = c_from[o]
-                c_to[start:c] = c_to[o]
-                c_key[start:c] = c_key[o]
-            start = c
-    # pairs = runs of equal code
+                    cnt_code[j * n_sn + shelter[k2]] += 1
     n_pairs = 0
-    for c in range(n_c):
-        if c == 0 or code[c] != code[c - 1]:
+    for code in range(n_shel * n_sn):
+        if cnt_code[code] > 0:
+            pair_of[code] = n_pairs
             n_pairs += 1
     pair_to = np.empty(n_pairs, np.int64)
     pair_cend = np.empty(n_pairs, np.int64)
     pair_sptr = np.zeros(n_shel + 1, np.int64)
-    c_pair = np.empty(n_c, np.int64)
-    p = -1
-    for c in range(n_c):
-        if c == 0 or code[c] != code[c - 1]:
-            p += 1
-            pair_to[p] = code[c] % n_sn
-            pair_sptr[code[c] // n_sn + 1] += 1
-        c_pair[c] = p
-        pair_cend[p] = c + 1
+    fill = np.empty(n_pairs, np.int64)
+    n_c = 0
+    for code in range(n_shel * n_sn):
+        p = pair_of[code]
+        if p >= 0:
+            pair_to[p] = code % n_sn
+            pair_sptr[code // n_sn + 1] += 1
+            fill[p] = n_c
+            n_c += cnt_code[code]
+            pair_cend[p] = n_c
     for j in range(n_shel):
         pair_sptr[j + 1] += pair_sptr[j]
+    # pass 2: write candidates into their slots
+    c_from = np.empty(n_c, np.int64)
+    c_to = np.empty(n_c, np.int64)
+    c_key = np.empty(n_c, np.int64)
+    c_pair = np.empty(n_c, np.int64)
+    for b in range(n_blocks):
+        for k1 in range(indptr[b], indptr[b + 1]):
+            j = shelter[k1]
+            p = pair_of[j * n_sn + n_shel]
+            t = fill[p]
+            fill[p] += 1
+            c_from[t] = k1
+            c_to[t] = -1
+            c_key[t] = big_m - cost[k1]
+            c_pair[t] = p
+            for k2 in range(indptr[b], indptr[b + 1]):
+                if shelter[k2] != j:
+                    p = pair_of[j * n_sn + shelter[k2]]
+                    t = fill[p]
+                    fill[p] += 1
+                    c_from[t] = k1
+                    c_to[t] = k2
+                    c_key[t] = cost[k2] - cost[k1]
+                    c_pair[t] = p
+    # sort each (small) pair run by key
+    start = 0
+    for p in range(n_pairs):
+        end = pair_cend[p]
+        if end - start > 1:
+            o = np.argsort(c_key[start:end]) + start
+            c_from[start:end] = c_from[o]
+            c_to[start:end] = c_to[o]
+            c_key[start:end] = c_key[o]
+        start = end
     # candidates by their "from" arc
-    n_arcs = shelter.shape[0]
     arc_cptr = np.zeros(n_arcs + 1, np.int64)
     for c in range(n_c):
         arc_cptr[c_from[c] + 1] += 1
     for k in range(n_arcs):
         arc_cptr[k + 1] += arc_cptr[k]
-    fill = arc_cptr[:-1].copy()
+    afill = arc_cptr[:-1].copy()
     arc_cands = np.empty(n_c, np.int64)
     for c in range(n_c):
         k = c_from[c]
-        arc_cands[fill[k]] = c
-        fill[k] += 1
+        arc_cands[afill[k]] = c
+        afill[k] += 1
     return c_from, c_to, c_key, c_pair, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands
-
-
-@njit(cache=True, nogil=True)
-def _counting_order(keys, n_keys, perm):
-    """Stable reordering of ``perm`` by ``keys[perm]`` (ints in ``[0, n_keys)``)."""
-    cnt = np.zeros(n_keys + 1, np.int64)
-    for t in range(perm.shape[0]):
-        cnt[keys[perm[t]] + 1] += 1
-    for q in range(n_keys):
-        cnt[q + 1] += cnt[q]
-    out = np.empty_like(perm)
-    for t in range(perm.shape[0]):
-        q = keys[perm[t]]
-        out[cnt[q]] = perm[t]
-        cnt[q] += 1
-    return out
 
 
 @njit(cache=True, nogil=True)
