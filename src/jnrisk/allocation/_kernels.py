@@ -18,8 +18,17 @@ Algorithm: successive shortest augmenting paths with node potentials (primal-dua
 * arcs that carry flow are tight (reduced cost 0), blocks with unserved persons have v_i = M;
 * a shelter with spare capacity has price w_j = 0 (prices only rise on full shelters).
 
-A block with remaining supply runs Dijkstra on reduced costs that stops at the first shelter with
-room (or at the unserved sink), augments, and raises the potentials of the settled nodes only.
+A block with remaining supply runs Dijkstra on reduced costs that stops at the first shelter
+with room (or at the unserved sink), augments, and raises the potentials of the settled nodes
+only. Block potentials are implicit, so the heap holds shelters only: the hop j -> b -> j' has
+the static real cost ``cost_bj' - cost_bj``, and for every shelter pair the candidate blocks are
+kept sorted by it with a pointer to the first one that currently uses j ("first active").
+Memory of that table: ``16 * S * (S + 1)`` bytes for the dense pair index (64 MB at S = 2,000)
+plus ~48 bytes per candidate (sum over blocks of deg^2).
+
+Before the searches: initial prices (a warm start, or a greedy guess), a pass that puts supply
+on tight arcs, and a repair that zeroes the price of any shelter left with room (releasing the
+flows that are no longer tight), so that any price vector gives the same exact optimum.
 At the end the complementary-slackness conditions hold, which proves optimality; the shelter
 prices are then replaced by the *smallest* optimal prices (the saving of one extra place), found by
 one more Dijkstra from the super sink over the final residual graph.
