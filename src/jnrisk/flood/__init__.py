@@ -60,3 +60,25 @@ __all__ += [
     "flow_direction",
     "ponding_depth",
 ]
+
+from jnrisk.flood.hotspots import (  # noqa: E402
+    HOTSPOT_DEPTH_M,
+    PEDESTRIAN_CLOSURE_DEPTH_M,
+    VEHICLE_CLOSURE_DEPTH_M,
+    Hotspots,
+    MonitoringPlan,
+    monitoring_sites,
+    road_closures,
+    waterlogging_hotspots,
+)
+
+__all__ += [
+    "HOTSPOT_DEPTH_M",
+    "PEDESTRIAN_CLOSURE_DEPTH_M",
+    "VEHICLE_CLOSURE_DEPTH_M",
+    "Hotspots",
+    "MonitoringPlan",
+    "monitoring_sites",
+    "road_closures",
+    "waterlogging_hotspots",
+]

@@ -57,6 +57,22 @@ def valid_mask(z, nodata, has_nodata):
 
 
 @njit(cache=True, nogil=True)
+def count_valid(z, nodata, has_nodata):
+    """(number of data cells, number of +/-inf data cells), without temporaries."""
+    ny, nx = z.shape
+    n_valid = 0
+    n_inf = 0
+    for r in range(ny):
+        for c in range(nx):
+            v = z[r, c]
+            if _valid(v, nodata, has_nodata):
+                n_valid += 1
+                if np.isinf(v):
+                    n_inf += 1
+    return n_valid, n_inf
+
+
+@njit(cache=True, nogil=True)
 def _is_seed(z, r, c, nodata, has_nodata, wall):
     """A data cell on the grid border, or (nodata as outlet) next to a nodata cell."""
     ny, nx = z.shape
