@@ -168,6 +168,17 @@ def _metrics_row(scenario: Any, metrics: dict[str, Any], extra: dict[str, Any]) 
 LAYER_FORMATS = ("parquet", "gpkg")
 
 
+def _local_dask_scheduler() -> Any:
+    """Inside a Dask worker, xarray's NetCDF writer takes a *distributed* lock (scheduler round
+    trips: measured 150 ms instead of 23 ms per small file). Our rasters are in memory, so
+    write them with the local synchronous scheduler (and so a local lock)."""
+    try:
+        import dask
+    except ImportError:  # pragma: no cover - dask is an optional extra
+        return contextlib.nullcontext()
+    return dask.config.set(scheduler="synchronous")
+
+
 def check_layer_format(layer_format: str) -> str:
     """Return ``layer_format`` if allowed, else raise ConfigError listing the choices."""
     if layer_format not in LAYER_FORMATS:
@@ -213,7 +224,8 @@ def write_result(
 
         def _write_raster(tmp: Path, r: Any = raster, n: str = name) -> None:
             da = r if r.name == n else r.rename(n)
-            da.to_netcdf(tmp)
+            with _local_dask_scheduler():
+                da.to_netcdf(tmp)
 
         atomic_write(out / "rasters" / f"{sid}.{name}.nc", _write_raster)
     row = _metrics_row(scenario, result.metrics, {**extra, "status": "ok"})
