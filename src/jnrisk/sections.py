@@ -365,6 +365,112 @@ def rescue_section(city: Any, ctx: dict) -> ReportSection:
     )
 
 
+def _burnable_ignition(city: Any, px: float, py: float) -> tuple[float, float]:
+    """Centre of the burnable cell (fuel mapped from land cover) nearest to (px, py)."""
+    from jnrisk.fire import DEFAULT_FUEL_MAP
+
+    lc = city.landcover
+    pt = type("P", (), {"x": px, "y": py})
+    xs, ys = lc["x"].to_numpy(), lc["y"].to_numpy()
+    burnable = np.isin(lc.to_numpy(), [k for k, v in DEFAULT_FUEL_MAP.items() if v is not None])
+    rows, cols = np.nonzero(burnable)
+    d2 = (xs[cols] - pt.x) ** 2 + (ys[rows] - pt.y) ** 2
+    k = int(np.argmin(d2))
+    return float(xs[cols[k]]), float(ys[rows[k]])
+
+
+def fire_section(city: Any, ctx: dict) -> ReportSection:
+    from jnrisk.allocation import allocate_shelters
+    from jnrisk.fire import arrival_time, danger_level, fwi, load_station_weather, perimeters
+    from jnrisk.plotting import base_map, figure_png
+
+    # A season of fire weather at the stations: how many days at each danger level.
+    wx = load_station_weather(start="2023-11-01", end="2024-05-31")
+    idx = fwi(wx["temp_c"], wx["rh_pct"], wx["wind_kmh"], wx["rain_mm"], lat=wx["lat"])
+    level = danger_level(idx["fwi"])
+    counts = (
+        level.to_series().groupby(level="station").value_counts().unstack(fill_value=0)
+        .rename(columns=lambda k: f"level_{k}_days").reset_index()
+    )
+
+    # Design day: dry, windy spring afternoon (NW wind). Ignition 2 km upwind of the most
+    # populous key village of the highest-risk forest unit: the case a plan must cover.
+    units = city.forest_units
+    villages = city.villages
+    people = villages.groupby("unit_id")["persons"].sum()
+    ranked = units.assign(village_persons=units["unit_id"].map(people).fillna(0))
+    ranked = ranked.sort_values(["risk_level", "village_persons"], ascending=False)
+    unit = ranked.iloc[0]
+    vil = villages[villages["unit_id"] == unit["unit_id"]]
+    if len(vil):
+        v = vil.loc[vil["persons"].idxmax()].geometry
+        px, py = v.x - 1414.0, v.y + 1414.0
+    else:
+        c = unit.geometry.representative_point()
+        px, py = c.x, c.y
+    ix, iy = _burnable_ignition(city, px, py)
+    half = 15_000.0
+    win = dict(x=slice(ix - half, ix + half), y=slice(iy + half, iy - half))
+    lc, dem = city.landcover.sel(**win), city.dem.sel(**win)
+    arrival = arrival_time(lc, np.array([[ix, iy]]), dem=dem, wind_kmh=30.0,
+                           wind_from_deg=315.0, max_time_min=240.0)
+    per = perimeters(arrival, [60.0, 120.0, 240.0])
+    two_h = per.loc[per["time_min"] == 120.0].geometry.union_all()
+    # Villages sit on non-burnable (built-up) cells, so "reached" = within 500 m of the
+    # area burned after 2 h: close enough that the plan evacuates them.
+    zone = two_h.buffer(500.0)
+    reached = villages[villages.within(zone)] if not two_h.is_empty else villages.iloc[0:0]
+
+    evac_rows = []
+    evac = None
+    if len(reached):
+        # Only shelters that could be within 15 km of a village need a network search.
+        near = city.shelters[city.shelters.distance(zone) <= 15_000.0]
+        evac = allocate_shelters(reached, near, ctx["walk_net"], max_walk_m=15_000.0)
+        evac_rows = [evac.summary()]
+    fig, ax = _fig((8, 8))
+    base_map(city, ax=ax, title="Design fire: perimeters at 1, 2 and 4 h (dry NW wind 30 km/h)")
+    for t, color in [(240.0, "#fee391"), (120.0, "#fe9929"), (60.0, "#cc4c02")]:
+        per[per["time_min"] == t].plot(ax=ax, color=color, linewidth=0)
+    units.boundary.plot(ax=ax, color="darkgreen", linewidth=0.5)
+    villages.plot(ax=ax, markersize=3, color="0.3")
+    if len(reached):
+        reached.plot(ax=ax, markersize=20, color="red", marker="x", label="village within 500 m of the 2-h area")
+        ax.legend(loc="lower left", fontsize=8)
+    ax.set_xlim(ix - half, ix + half)
+    ax.set_ylim(iy - half, iy + half)
+    png = figure_png(fig)
+    persons = int(reached["persons"].sum()) if len(reached) else 0
+    paras = [
+        "Fire weather: the Canadian FWI system on the SYNTHETIC station weather of the "
+        "2023/24 fire season (from 1 November), mapped to five danger levels "
+        "(configurable thresholds).",
+        f"Design fire: ignition 2 km upwind of the largest key village of forest unit "
+        f"{unit['name']} ({unit['district']}, the highest bundled risk level), Rothermel "
+        f"surface spread with slope and a 30 km/h NW wind, minimum-travel-time spread on the 90 m grid. After 2 h the fire covers "
+        f"{float(per.loc[per['time_min'] == 120.0, 'area_m2'].sum()) / 1e6:.1f} km² and "
+        f"comes within 500 m of {len(reached)} key village(s) with {persons:,} residents.",
+    ]
+    if evac is not None:
+        s_ = evac_rows[0]
+        paras.append(
+            f"Evacuating them to shelters (exact allocation, up to 15 km on the road network): "
+            f"{s_['served_persons']:,} placed, {s_['unserved_persons']:,} without a place, mean "
+            f"distance {s_.get('mean_walk_m', float('nan')):,.0f} m."
+        )
+    return ReportSection(
+        key="fire",
+        title="Forest fire: danger season and a design fire",
+        paragraphs=paras,
+        tables=[("Days per danger level, 1 Nov 2023 - 31 May 2024 (synthetic weather)", counts),
+                ("Villages within 500 m of the 2-hour perimeter", reached.drop(columns="geometry"))],
+        figures=[("fire.png", "Design-fire perimeters, forest units and key villages", png)],
+        layers={"perimeters": per, "villages_reached": reached},
+        metrics={"fire_area_2h_m2": float(per.loc[per["time_min"] == 120.0, "area_m2"].sum()),
+                 "fire_villages_2h": len(reached), "fire_persons_2h": persons},
+    )
+
+
 SECTIONS: list[tuple[str, Any]] = [
     ("city overview", city_overview),
     ("road network", road_network),
@@ -372,4 +478,5 @@ SECTIONS: list[tuple[str, Any]] = [
     ("shelter coverage", shelter_coverage_section),
     ("earthquake scenario", earthquake_section),
     ("rescue coverage", rescue_section),
+    ("forest fire", fire_section),
 ]
