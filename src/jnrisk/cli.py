@@ -1,4 +1,8 @@
-"""Command-line interface: ``jnrisk run`` (the main job on the bundled Jinan data)."""
+"""Command-line interface.
+
+``jnrisk run``    the main job: the default Jinan scenario set on the bundled data -> report folder
+``jnrisk batch``  a scenario file (with sweeps) on Dask, resumable
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,29 @@ from collections.abc import Sequence
 def _build_parser() -> argparse.ArgumentParser:
     from jnrisk import __version__
 
-    parser = argparse.ArgumentParser(prog="jnrisk", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="jnrisk",
+        description="City disaster-risk analysis for Jinan (shelters, flood, fire, quake, rescue).",
+    )
     parser.add_argument("--version", action="version", version=f"jnrisk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the default Jinan job and write a report folder")
     run.add_argument("--out", default="jnrisk-out", help="output folder (default ./jnrisk-out)")
     run.add_argument("--year", type=int, default=2024, help="shelter inventory year (2023 or 2024)")
+    batch = sub.add_parser("batch", help="run a scenario file (with sweeps) on Dask")
+    batch.add_argument("file", help="scenario TOML file (see scenarios/ for examples)")
+    batch.add_argument("--out", default="jnrisk-batch", help="output folder (default ./jnrisk-batch)")
+    batch.add_argument("--scheduler", default=None, help="existing Dask scheduler, tcp://HOST:8786")
+    batch.add_argument("--workers", type=int, default=None, help="local worker processes")
+    batch.add_argument("--no-resume", dest="resume", action="store_false",
+                       help="re-run scenarios that already finished")
+    batch.add_argument("--no-progress", dest="progress", action="store_false",
+                       help="no progress bar")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``jnrisk`` console script."""
+    """Entry point of the ``jnrisk`` console script; returns the process exit code."""
     from jnrisk._errors import JnriskError
 
     args = _build_parser().parse_args(argv)
@@ -29,6 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from jnrisk.report import run_main_job
 
             run_main_job(out=args.out, year=args.year)
+        elif args.command == "batch":
+            from jnrisk.scenarios import batch_main
+
+            return batch_main(args.file, out=args.out, scheduler=args.scheduler,
+                              resume=args.resume, workers=args.workers, progress=args.progress)
     except JnriskError as exc:
         print(f"jnrisk: error: {exc}", file=sys.stderr)
         return 2
