@@ -132,13 +132,39 @@ def _capacity(shelters: Any, capacity_col: str, area_col: str, m2_per_person: fl
     )
 
 
-def _snap(network: Any, gdf: Any, name: str, max_snap_m: float):
+def _snap_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
+    """Snap both layers in one KD-tree query; name the layer of any point off the network."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from jnrisk._validate import describe_rows
     from jnrisk.network import snap_points
 
-    try:
-        return snap_points(network, gdf, max_snap_m=max_snap_m, on_far="raise")
-    except DataError as exc:  # name the layer (snap_points says "points")
-        raise DataError(f"{name}: {exc}".replace("points: ", "", 1)) from exc
+    both = gpd.GeoDataFrame(
+        geometry=pd.concat(
+            [population.geometry.reset_index(drop=True), shelters.geometry.reset_index(drop=True)],
+            ignore_index=True,
+        ),
+        crs=population.crs,
+    )
+    snap = snap_points(network, both, max_snap_m=max_snap_m, on_far="ignore")
+    n = len(population)
+    out = []
+    for name, gdf, sl in (
+        ("population", population, slice(0, n)),
+        ("shelters", shelters, slice(n, None)),
+    ):
+        node, dist, far = snap.node[sl], snap.snap_distance_m[sl], snap.too_far[sl]
+        if far.any():
+            raise DataError(
+                f"{name}: {int(far.sum()):,} of {len(far):,} points lie more than "
+                f"{max_snap_m:g} m from the network (up to {dist[far].max():,.0f} m) at "
+                f"{describe_rows(gdf.index[far])}; they are off the network (outside its "
+                f"extent, a missing road, or a wrong CRS/location). Fix them, extend the "
+                f"roads, or raise max_snap_m."
+            )
+        out.append((node, dist))
+    return out
 
 
 def _block_shelter_arcs(
@@ -210,14 +236,13 @@ def _prepare(
     require_columns(population, [persons_col], name="population")
     persons = non_negative_values(population, persons_col, name="population", integer=True)
     capacity = _capacity(shelters, capacity_col, area_col, m2_per_person)
-    snap_b = _snap(network, population, "population", max_snap_m)
-    snap_s = _snap(network, shelters, "shelters", max_snap_m)
+    (b_node, b_dist), (s_node, s_dist) = _snap_both(network, population, shelters, max_snap_m)
     indptr, shel, walk = _block_shelter_arcs(
         network,
-        snap_b.node,
-        snap_b.snap_distance_m,
-        snap_s.node,
-        snap_s.snap_distance_m,
+        b_node,
+        b_dist,
+        s_node,
+        s_dist,
         float(max_walk_m),
         closed_edges,
     )
