@@ -1,0 +1,256 @@
+"""Runners of the hazard scenario kinds on a city: ``quake``, ``flood``, ``fire``, ``rescue``.
+
+The same runner serves notebooks (``jnrisk.scenarios.run(scenario, city)``), the CLI and the
+batch engine. ``city`` may be a :class:`CityContext` (city + walk and drive networks), a
+:class:`jnrisk.datasets.JinanCity` (its networks are built once and cached for the process), or
+``None`` (the bundled Jinan city, loaded once per process — what Dask workers use).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jnrisk._errors import ConfigError
+from jnrisk.scenarios.config import FireParams, FloodParams, QuakeParams, RescueParams
+from jnrisk.scenarios.registry import ScenarioResult, did_you_mean, register_kind
+
+__all__ = [
+    "CityContext",
+    "city_context",
+    "closed_edge_positions",
+    "load_jinan_context",
+    "run_fire",
+    "run_flood",
+    "run_quake",
+    "run_rescue",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class CityContext:
+    """A city with its walk and drive networks (built once, shared by every scenario)."""
+
+    city: Any
+    walk: Any
+    drive: Any
+
+
+@functools.lru_cache(maxsize=2)
+def load_jinan_context(year: int = 2024) -> CityContext:
+    """The bundled Jinan city (all shelters of ``year``) and its networks, once per process."""
+    from jnrisk.datasets import jinan
+
+    return _build_context(jinan(year))
+
+
+def _build_context(city: Any) -> CityContext:
+    from jnrisk.network import network_from_roads
+
+    return CityContext(
+        city=city,
+        walk=network_from_roads(city.roads, mode="walk"),
+        drive=network_from_roads(city.roads, mode="drive"),
+    )
+
+
+_CONTEXTS: dict[int, tuple[Any, CityContext]] = {}
+_LOCK = threading.Lock()
+
+
+def city_context(city: Any) -> CityContext:
+    """Normalise the ``city`` argument of a runner (see the module docstring)."""
+    if city is None:
+        return load_jinan_context()
+    if isinstance(city, CityContext):
+        return city
+    with _LOCK:
+        hit = _CONTEXTS.get(id(city))
+        if hit is None or hit[0] is not city:
+            _CONTEXTS.clear()  # one city at a time: keep memory bounded
+            _CONTEXTS[id(city)] = (city, _build_context(city))
+        return _CONTEXTS[id(city)][1]
+
+
+def closed_edge_positions(roads: Any, network_changes: Any) -> np.ndarray:
+    """Road row positions closed by a scenario (``closed_edges`` ids + ``closed_bridges`` names).
+
+    ``closed_edges`` are values of the roads' ``edge_id`` column; ``closed_bridges`` are names of
+    roads flagged ``bridge`` (e.g. ``"济南黄河大桥"``). Unknown ids or names raise
+    :class:`ConfigError` listing what exists.
+    """
+    pos: list[np.ndarray] = []
+    if network_changes.closed_edges:
+        ids = roads["edge_id"].to_numpy()
+        want = np.asarray(network_changes.closed_edges, dtype=np.int64)
+        hit = np.isin(ids, want)
+        missing = sorted(set(want.tolist()) - set(ids[hit].tolist()))
+        if missing:
+            raise ConfigError(
+                f"network.closed_edges: edge_id {missing[:5]} not in the roads (edge_id runs "
+                f"{int(ids.min())}..{int(ids.max())})."
+            )
+        pos.append(np.flatnonzero(hit))
+    if network_changes.closed_bridges:
+        bridges = roads.loc[roads["bridge"].astype(bool), "name"].astype(str)
+        names = sorted(set(bridges))
+        for name in network_changes.closed_bridges:
+            if name not in names:
+                raise ConfigError(
+                    f"network.closed_bridges: no bridge named {name!r}"
+                    f"{did_you_mean(name, names)}; bridges: {names}."
+                )
+        rows = bridges.index[bridges.isin(network_changes.closed_bridges)]
+        pos.append(roads.index.get_indexer(rows))
+    if not pos:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(pos)).astype(np.int64)
+
+
+def _point(lon: float, lat: float, crs: Any) -> tuple[float, float]:
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    x, y = tr.transform(lon, lat)
+    return float(x), float(y)
+
+
+def _shelters(city: Any, year: int) -> Any:
+    sh = city.shelters
+    return sh[sh["built_year"] <= year] if "built_year" in sh.columns else sh
+
+
+def run_quake(scenario: Any, city: Any = None) -> ScenarioResult:
+    """Earthquake: intensity, displaced persons and their exact allocation to usable shelters."""
+    from jnrisk import quake
+    from jnrisk.shelters import scenario_shelter_demand, shelter_capacity
+
+    ctx = city_context(city)
+    p: QuakeParams = scenario.hazard
+    x, y = _point(p.epicentre_lon, p.epicentre_lat, ctx.city.population.crs)
+    qs = quake.QuakeScenario(x, y, magnitude=p.magnitude, depth_m=p.depth_km * 1000.0,
+                             fault_azimuth_deg=p.azimuth_deg, name=scenario.name)
+    shelters = shelter_capacity(_shelters(ctx.city, scenario.inventory_year),
+                                standard=float(scenario.allocation.m2_per_person))
+    blocks = quake.displaced_persons(ctx.city.population, qs)
+    usable = quake.shelter_usability(shelters, qs)
+    if closed_edge_positions(ctx.city.roads, scenario.network).size:
+        raise ConfigError(
+            f"scenario {scenario.name!r}: road closures are not supported by kind 'quake' yet "
+            f"(the shelter-demand walk uses the intact network); remove [network]."
+        )
+    demand = scenario_shelter_demand(blocks, usable, ctx.walk,
+                                     max_walk_m=scenario.allocation.max_walk_m)
+    tot = demand.by_district.select_dtypes("number").sum()
+    b = demand.blocks
+    metrics = {
+        "max_intensity": float(b["intensity"].max()),
+        "displaced_persons": int(tot.get("demand_persons", 0)),
+        "served_persons": int(tot.get("served_persons", 0)),
+        "unserved_persons": int(tot.get("unserved_persons", 0)),
+        "unreachable_persons": int(tot.get("unreachable_persons", 0)),
+        "unusable_shelters": int((~usable["usable"]).sum()),
+        "overflowing_shelters": int(demand.shelters["overflow"].sum()),
+        "walk_person_m": float(demand.travel_person_m),
+    }
+    keep = [c for c in b.columns if not c.startswith("nearest_")]
+    return ScenarioResult(
+        metrics=metrics,
+        tables={"by_district": demand.by_district},
+        layers={"blocks": b.loc[b["demand_persons"] > 0, keep],
+                "shelters": demand.shelters},
+    )
+
+
+def run_fire(scenario: Any, city: Any = None) -> ScenarioResult:
+    """Forest fire: the day's FFMC sets fine-fuel moisture; spread from the ignition."""
+    import xarray as xr
+
+    from jnrisk.fire import FuelMoisture, arrival_time, fwi, moisture_from_ffmc, perimeters
+
+    ctx = city_context(city)
+    p: FireParams = scenario.hazard
+    x, y = _point(p.ignition_lon, p.ignition_lat, ctx.city.landcover.rio.crs)
+    day = pd.DatetimeIndex(["2024-04-15"])  # a spring day: month sets day length only
+    one = {k: xr.DataArray([v], dims="time", coords={"time": day})
+           for k, v in dict(t=p.temperature_c, rh=p.relative_humidity_pct,
+                            w=p.wind_speed_kmh, r=0.0).items()}
+    idx = fwi(one["t"], one["rh"], one["w"], one["r"], lat=p.ignition_lat)
+    ffmc = float(idx["ffmc"].values[-1])
+    moisture = FuelMoisture(dead_1h_pct=max(moisture_from_ffmc(ffmc), 2.0))
+    half = max(5_000.0, p.wind_speed_kmh / 3.6 * p.duration_min * 60.0 * 0.6 + 5_000.0)
+    half = min(half, 40_000.0)
+    win = dict(x=slice(x - half, x + half), y=slice(y + half, y - half))
+    lc, dem = ctx.city.landcover.sel(**win), ctx.city.dem.sel(**win)
+    arrival = arrival_time(lc, np.array([[x, y]]), dem=dem, wind_kmh=p.wind_speed_kmh,
+                           wind_from_deg=p.wind_from_deg, moisture=moisture,
+                           max_time_min=p.duration_min)
+    times = [t for t in (60.0, 120.0, 240.0, p.duration_min) if t <= p.duration_min]
+    per = perimeters(arrival, sorted(set(times)))
+    final = per.loc[per["time_min"] == p.duration_min].geometry.union_all()
+    vil = ctx.city.villages
+    reached = vil[vil.within(final.buffer(500.0))] if not final.is_empty else vil.iloc[0:0]
+    metrics = {
+        "ffmc": ffmc,
+        "isi": float(idx["isi"].values[-1]),
+        "fine_fuel_moisture_pct": moisture.dead_1h_pct,
+        "burned_area_m2": float(per.loc[per["time_min"] == p.duration_min, "area_m2"].sum()),
+        "villages_reached": len(reached),
+        "village_persons_reached": int(reached["persons"].sum()) if len(reached) else 0,
+    }
+    return ScenarioResult(metrics=metrics, layers={"perimeters": per, "villages": reached},
+                          rasters={"arrival_min": arrival})
+
+
+def run_rescue(scenario: Any, city: Any = None) -> ScenarioResult:
+    """Rescue dispatch: the fastest teams to one incident, with scenario road closures."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from jnrisk.rescue import fastest_teams
+
+    ctx = city_context(city)
+    p: RescueParams = scenario.hazard
+    crs = ctx.city.teams.crs
+    incident = gpd.GeoDataFrame(geometry=[Point(*_point(p.incident_lon, p.incident_lat, crs))],
+                                crs=crs)
+    closed = closed_edge_positions(ctx.city.roads, scenario.network)
+    teams = fastest_teams(ctx.drive, incident, ctx.city.teams, k=p.teams_required,
+                          closed_edges=closed if closed.size else None)
+    eta = teams["eta_s"].to_numpy(dtype=float) if len(teams) else np.array([np.inf])
+    metrics = {
+        "teams_found": len(teams),
+        "first_eta_s": float(eta.min()),
+        "last_eta_s": float(eta.max()),
+        "members": int(teams["members"].sum()) if len(teams) else 0,
+        "within_target": bool(len(teams) >= p.teams_required and eta.max() <= p.max_response_s),
+    }
+    return ScenarioResult(metrics=metrics, tables={"teams": pd.DataFrame(teams.drop(
+        columns="geometry", errors="ignore"))})
+
+
+def run_flood(scenario: Any, city: Any = None) -> ScenarioResult:
+    """Urban waterlogging: design storm, runoff, ponding, hot spots, closures, re-allocation."""
+    from jnrisk.flood.scenario import flood_scenario
+
+    ctx = city_context(city)
+    p: FloodParams = scenario.hazard
+    res = flood_scenario(
+        ctx.city, ctx.walk, return_period_yr=p.return_period_yr, duration_min=p.duration_min,
+        peak_ratio=p.peak_ratio, shelters=_shelters(ctx.city, scenario.inventory_year),
+        max_walk_m=scenario.allocation.max_walk_m,
+        extra_closed=closed_edge_positions(ctx.city.roads, scenario.network),
+    )
+    return ScenarioResult(metrics=res.metrics, tables=res.tables, layers=res.layers,
+                          rasters=res.rasters)
+
+
+register_kind("quake", QuakeParams, run_quake, description="scenario earthquake (jnrisk.quake)")
+register_kind("flood", FloodParams, run_flood, description="design-storm waterlogging (jnrisk.flood)")
+register_kind("fire", FireParams, run_fire, description="forest fire weather day (jnrisk.fire)")
+register_kind("rescue", RescueParams, run_rescue, description="rescue dispatch (jnrisk.rescue)")
