@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,13 +31,31 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, eq=False)
 class CityContext:
-    """A city with its walk and drive networks (built once, shared by every scenario)."""
+    """A city with its walk and drive networks, each built on first use and then shared."""
 
-    city: Any
-    walk: Any
-    drive: Any
+    def __init__(self, city: Any, walk: Any = None, drive: Any = None) -> None:
+        self.city = city
+        self._nets = {"walk": walk, "drive": drive}
+        self._lock = threading.Lock()
+
+    def _net(self, mode: str) -> Any:
+        with self._lock:
+            if self._nets[mode] is None:
+                from jnrisk.network import network_from_roads
+
+                self._nets[mode] = network_from_roads(self.city.roads, mode=mode)
+            return self._nets[mode]
+
+    @property
+    def walk(self) -> Any:
+        """Walk network (undirected, pedestrians only where allowed)."""
+        return self._net("walk")
+
+    @property
+    def drive(self) -> Any:
+        """Drive network (one-way streets, ``time_s``)."""
+        return self._net("drive")
 
 
 @functools.lru_cache(maxsize=2)
@@ -50,13 +67,7 @@ def load_jinan_context(year: int = 2024) -> CityContext:
 
 
 def _build_context(city: Any) -> CityContext:
-    from jnrisk.network import network_from_roads
-
-    return CityContext(
-        city=city,
-        walk=network_from_roads(city.roads, mode="walk"),
-        drive=network_from_roads(city.roads, mode="drive"),
-    )
+    return CityContext(city)
 
 
 _CONTEXTS: dict[int, tuple[Any, CityContext]] = {}
