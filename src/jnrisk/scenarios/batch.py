@@ -320,6 +320,31 @@ def _local_client(workers: int | None) -> Any:
     return Client(cluster, set_as_default=False)
 
 
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix(self, **kw: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(progress: bool, *, total: int, initial: int) -> Any:
+    if not progress:
+        return _NoBar()
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover
+        raise ImportError(
+            "the batch progress bar needs tqdm: pip install 'jnrisk[dask]' (or progress=False)"
+        ) from None
+    return tqdm(
+        total=total, initial=initial, unit="scenario", desc="jnrisk batch", file=sys.stderr
+    )
+
+
 def _import_dask() -> None:
     try:
         import distributed  # noqa: F401
@@ -433,18 +458,9 @@ def run_batch(
             client = _connect(scheduler) if scheduler is not None else _local_client(workers)
             own_client = True
 
-    from tqdm.auto import tqdm
-
     t0 = time.perf_counter()
     results: list[dict[str, Any]] = []
-    bar = tqdm(
-        total=len(scenarios),
-        initial=skipped,
-        unit="scenario",
-        desc="jnrisk batch",
-        disable=not progress,
-        file=sys.stderr,
-    )
+    bar = _progress_bar(progress, total=len(scenarios), initial=skipped)
     n_workers = 1
     try:
         if synchronous:
