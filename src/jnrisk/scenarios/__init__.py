@@ -39,6 +39,10 @@ from jnrisk.scenarios.store import collect, read_metrics
 from jnrisk.scenarios.sweep import expand_sweep, load_scenarios, read_toml, scenarios_from_dict
 from jnrisk.scenarios.synthetic import SyntheticAllocationParams, run_synthetic_allocation
 
+# Registers the runners of the hazard kinds (quake, flood, fire, rescue); hazard modules are
+# imported lazily inside each runner, so this import stays cheap.
+from jnrisk.scenarios import hazards  # noqa: E402, F401  isort: skip
+
 __all__ = [
     "INVENTORY_YEARS",
     "AllocationOptions",

@@ -12,7 +12,7 @@ A scenario is data::
     duration_min = 120
 
     [network]
-    closed_bridges = ["JN-B017"]
+    closed_bridges = ["济南黄河大桥"]
 
     [allocation]
     max_walk_m = 2500.0
@@ -361,7 +361,7 @@ def _tuple_of(where: str, value: Any, item_kind: type) -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class NetworkChanges:
-    """Road-network changes: closed edges (edge ids of the network) and closed bridges (ids).
+    """Road-network changes: closed roads (`edge_id` values) and closed bridges (road names).
 
     Lists are stored sorted, so the order in a file does not change the scenario id.
 
