@@ -37,7 +37,8 @@ class CityContext:
     def __init__(self, city: Any, walk: Any = None, drive: Any = None) -> None:
         self.city = city
         self._nets = {"walk": walk, "drive": drive}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self.cache: dict[Any, Any] = {}  # results shared by scenarios (base allocations)
 
     def _net(self, mode: str) -> Any:
         with self._lock:
@@ -245,20 +246,95 @@ def run_rescue(scenario: Any, city: Any = None) -> ScenarioResult:
         columns="geometry", errors="ignore"))})
 
 
+def _base_allocation(ctx: CityContext, shelters: Any, max_walk_m: float) -> Any:
+    """The intact-network allocation of everyone, cached per context (flood re-runs warm-start)."""
+    from jnrisk.allocation import allocate_shelters
+
+    key = ("allocation", tuple(shelters.index), float(max_walk_m))
+    with ctx._lock:
+        hit = ctx.cache.get(key)
+    if hit is None:
+        hit = allocate_shelters(ctx.city.population, shelters, ctx.walk, max_walk_m=max_walk_m)
+        with ctx._lock:
+            ctx.cache[key] = hit
+    return hit
+
+
 def run_flood(scenario: Any, city: Any = None) -> ScenarioResult:
-    """Urban waterlogging: design storm, runoff, ponding, hot spots, closures, re-allocation."""
-    from jnrisk.flood.scenario import flood_scenario
+    """Urban waterlogging under a design storm and its effect on walking evacuation.
+
+    Chicago hyetograph from the storm formula (the Jinan placeholder, NOT verified: see
+    ``jnrisk.flood.JINAN_PLACEHOLDER_UNVERIFIED``) -> SCS-CN runoff per cell from land cover ->
+    fill-and-spill ponding on the DEM -> hot spots touching roads -> roads closed to pedestrians
+    (> 0.5 m) and vehicles (> 0.3 m) -> the shelter allocation re-solved with the pedestrian
+    closures (warm start from the intact-network optimum) -> 34 monitoring sites.
+    """
+    from jnrisk.allocation import allocate_shelters
+    from jnrisk.flood import (
+        JINAN_PLACEHOLDER_UNVERIFIED,
+        chicago_hyetograph,
+        monitoring_sites,
+        ponding_depth,
+        road_closures,
+        runoff_depth,
+        waterlogging_hotspots,
+    )
 
     ctx = city_context(city)
     p: FloodParams = scenario.hazard
-    res = flood_scenario(
-        ctx.city, ctx.walk, return_period_yr=p.return_period_yr, duration_min=p.duration_min,
-        peak_ratio=p.peak_ratio, shelters=_shelters(ctx.city, scenario.inventory_year),
-        max_walk_m=scenario.allocation.max_walk_m,
-        extra_closed=closed_edge_positions(ctx.city.roads, scenario.network),
-    )
-    return ScenarioResult(metrics=res.metrics, tables=res.tables, layers=res.layers,
-                          rasters=res.rasters)
+    c = ctx.city
+    storm = chicago_hyetograph(JINAN_PLACEHOLDER_UNVERIFIED, p.return_period_yr, p.duration_min,
+                               peak_ratio=p.peak_ratio)
+    runoff = runoff_depth(storm.total_mm, c.landcover)
+    pond = ponding_depth(c.dem, runoff.fillna(0.0))
+    depth = pond.depth_m
+    hs = waterlogging_hotspots(depth, c.roads, c.population)
+    ped = road_closures(depth, c.roads, mode="pedestrians").to_numpy()
+    veh = road_closures(depth, c.roads, mode="vehicles").to_numpy()
+    extra = closed_edge_positions(c.roads, scenario.network)
+    closed = ped.copy()
+    closed[extra] = True
+
+    shelters = _shelters(c, scenario.inventory_year)
+    walk_m = scenario.allocation.max_walk_m
+    base = _base_allocation(ctx, shelters, walk_m)
+    after = allocate_shelters(c.population, shelters, ctx.walk, max_walk_m=walk_m,
+                              closed_edges=np.flatnonzero(closed), warm_start=base)
+    sb, sa = base.summary(), after.summary()
+    plan = monitoring_sites(hs, k=34) if len(hs.points) else None
+    metrics = {
+        "storm_total_mm": float(storm.total_mm),
+        "runoff_m3": float(pond.runoff_m3),
+        "ponded_m3": float(pond.ponded_m3),
+        "outflow_m3": float(pond.outflow_m3),
+        "hotspots": len(hs.polygons),
+        "hotspot_persons": int(hs.polygons["persons"].sum()) if len(hs.polygons) else 0,
+        "roads_closed_vehicles": int(veh.sum()),
+        "roads_closed_pedestrians": int(ped.sum()),
+        "unserved_persons_before": int(sb["unserved_persons"]),
+        "unserved_persons_after": int(sa["unserved_persons"]),
+        "mean_walk_m_before": float(sb.get("mean_walk_m", np.nan)),
+        "mean_walk_m_after": float(sa.get("mean_walk_m", np.nan)),
+        "monitoring_persons_covered_pct": (
+            100.0 * plan.covered_persons / plan.total_persons
+            if plan is not None and plan.total_persons else 0.0),
+        "uniform_persons_covered_pct": (
+            100.0 * plan.uniform_persons / plan.total_persons
+            if plan is not None and plan.total_persons else 0.0),
+    }
+    roads = c.roads
+    layers = {
+        "hotspots": hs.polygons,
+        "hotspot_points": hs.points,
+        "closed_roads": roads.loc[veh | ped, ["edge_id", "name", "road_class", "geometry"]].assign(
+            closed_vehicles=veh[veh | ped], closed_pedestrians=ped[veh | ped]),
+    }
+    if plan is not None:
+        layers["monitoring_sites"] = plan.sites
+    hy = pd.DataFrame({"minute": np.arange(storm.rain_mm.size) * storm.dt_min,
+                       "rain_mm": np.asarray(storm.rain_mm)})
+    return ScenarioResult(metrics=metrics, tables={"hyetograph": hy},
+                          layers=layers, rasters={"depth_m": depth})
 
 
 register_kind("quake", QuakeParams, run_quake, description="scenario earthquake (jnrisk.quake)")
