@@ -492,6 +492,7 @@ def flood_section(city: Any, ctx: dict) -> ReportSection:
     base_map(city, ax=ax1, title="Ponded depth > 0.15 m, whole city")
     d = depth.where(depth > 0.15)
     d.plot.imshow(ax=ax1, cmap="Blues", vmin=0, vmax=1.5, add_colorbar=False)
+    ax1.set_title("Ponded depth > 0.15 m, whole city")
     ax2 = fig.add_subplot(1, 2, 2)
     core = city.districts[city.districts["name"].isin(["历下区", "市中区", "槐荫区", "天桥区"])]
     xmin, ymin, xmax, ymax = core.total_bounds
@@ -504,6 +505,7 @@ def flood_section(city: Any, ctx: dict) -> ReportSection:
         res.layers["monitoring_sites"].plot(ax=ax2, color="black", marker="*", markersize=40)
     ax2.set_xlim(xmin, xmax)
     ax2.set_ylim(ymin, ymax)
+    ax2.set_title("Central districts: depth, roads closed to pedestrians (red), monitoring (*)")
     png = figure_png(fig)
     top = hs.sort_values("rank").head(15).drop(columns="geometry")
     return ReportSection(
