@@ -75,3 +75,11 @@ def test_console_script_version():
         [sys.executable, "-m", "jnrisk.cli", "--version"], capture_output=True, text=True
     )
     assert out.returncode == 0 and out.stdout.startswith("jnrisk ")
+
+
+def test_report_files_get_ordinary_permissions(tmp_path):
+    write_report([_section()], tmp_path, title="T", meta="m")
+    mode = (tmp_path / "report.html").stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
