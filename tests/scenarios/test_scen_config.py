@@ -188,11 +188,18 @@ def test_hazard_kinds_declared_without_runner():
     assert kinds["synthetic_allocation"].runner is not None
 
 
+@dataclasses.dataclass(frozen=True)
+class _NoRunnerParams:
+    level: int = 1
+
+
 def test_run_kind_without_runner_says_so():
-    s = Scenario.from_dict(flood())
-    if get_kind("flood").runner is not None:  # pragma: no cover - once jnrisk.flood registers
-        pytest.skip("the flood runner is registered")
-    with pytest.raises(ConfigError, match=r"kind 'flood' has no runner registered yet"):
+    from jnrisk.scenarios import register_kind
+
+    register_kind("test_declared_only", _NoRunnerParams)  # declared, no runner (yet)
+    s = Scenario.from_dict({"name": "d", "kind": "test_declared_only", "hazard": {}})
+    assert get_kind("test_declared_only").runner is None
+    with pytest.raises(ConfigError, match=r"kind 'test_declared_only' has no runner registered"):
         run(s)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 
@@ -179,15 +180,18 @@ def test_bad_scenario_lists(tmp_path):
         run_batch([{"name": "x"}], out=tmp_path, client="synchronous")
 
 
-def test_kind_without_runner_fails_before_any_work(tmp_path):
-    from jnrisk.scenarios import get_kind
+@dataclasses.dataclass(frozen=True)
+class _DeclaredOnly:
+    level: int = 1
 
-    if get_kind("flood").runner is not None:  # pragma: no cover
-        pytest.skip("flood runner registered")
-    flood = Scenario.from_dict({"name": "f", "kind": "flood",
-                                "hazard": {"return_period_yr": 5, "duration_min": 60}})
+
+def test_kind_without_runner_fails_before_any_work(tmp_path):
+    from jnrisk.scenarios import register_kind
+
+    register_kind("test_store_declared", _DeclaredOnly)  # declared, no runner
+    declared = Scenario.from_dict({"name": "d", "kind": "test_store_declared", "hazard": {}})
     with pytest.raises(ConfigError, match="no runner registered"):
-        run_batch([slow(1), flood], out=tmp_path / "o", client="synchronous")
+        run_batch([slow(1), declared], out=tmp_path / "o", client="synchronous")
     assert not (tmp_path / "o").exists()
 
 
