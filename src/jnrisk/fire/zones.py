@@ -67,6 +67,25 @@ class UnitRanking:
         return self.table.copy()
 
 
+def _road_access(network: Any, fire_forces: Any, units: Any, access_speed_kmh: float):
+    """Per unit: (minutes from the fastest force by road + straight leg, force position)."""
+    import geopandas as gpd
+
+    from jnrisk.network import snap_points
+
+    if network.time_s is None:
+        raise ConfigError("rank_units: network has no time_s; build it with mode='drive'.")
+    forces = snap_points(network, fire_forces, max_snap_m=5_000.0, on_far="ignore")
+    pts = gpd.GeoDataFrame(geometry=units.geometry.representative_point(), crs=units.crs)
+    unit_snap = snap_points(network, pts, max_snap_m=50_000.0, on_far="ignore")
+    nearest, t_s = network.nearest_source(forces.node, weight="time_s")
+    leg_min = (forces.snap_distance_m[np.maximum(nearest[unit_snap.node], 0)]
+               + unit_snap.snap_distance_m) / (access_speed_kmh / 0.06)
+    minutes = t_s[unit_snap.node] / 60.0 + leg_min
+    minutes = np.where(nearest[unit_snap.node] >= 0, minutes, np.inf)
+    return minutes, nearest[unit_snap.node]
+
+
 def _grid_transform(da: xr.DataArray):
     from affine import Affine
 
@@ -94,6 +113,7 @@ def rank_units(
     persons_col: str = "persons",
     access_speed_kmh: float = ACCESS_SPEED_KMH,
     access_detour: float = ACCESS_DETOUR,
+    network: Any = None,
 ) -> UnitRanking:
     """Rank forest units by fire risk.
 
@@ -101,8 +121,15 @@ def rank_units(
     the fuel model of each cell), mean slope (%), danger level (1-5), persons in villages the
     fire reaches within ``horizon_min`` from an ignition at the unit's burnable cell nearest to
     its representative point (design day: ``wind_kmh`` from ``wind_from_deg``, ``moisture``),
-    and access time of the nearest fire force (straight distance x ``access_detour`` at
-    ``access_speed_kmh``; an approximation of road travel [M]).
+    and access time of the nearest fire force: with ``network`` (a drive
+    :class:`jnrisk.network.RoadNetwork` with ``time_s``), the drive time from the fastest force
+    to the road node nearest the unit's representative point plus the straight leg from that
+    node at ``access_speed_kmh``; without it, straight distance x ``access_detour`` at
+    ``access_speed_kmh`` (an approximation of road travel [M]).
+
+    A village counts as reached when the fire arrives, within ``horizon_min``, at its cell or
+    one of the 8 cells around it: villages are built-up (non-burnable) islands, so the fire
+    reaches their edge, not their centre cell.
 
     Parameters
     ----------
@@ -122,6 +149,8 @@ def rank_units(
         Spread horizon (min), default 2 hours.
     weights
         Component weights (keys ``fuel, slope, danger, spread, access``); normalised to sum 1.
+    network
+        Optional drive network for road access times (same CRS); ``None`` = straight line.
 
     Returns
     -------
@@ -129,6 +158,7 @@ def rank_units(
     """
     import geopandas as gpd
     import rasterio.features
+    from scipy.ndimage import minimum_filter
 
     require_columns(units, [unit_id_col], name="units")
     require_columns(villages, [persons_col], name="villages")
@@ -173,6 +203,9 @@ def rank_units(
     persons = villages[persons_col].to_numpy(dtype=np.float64)
     fx = fire_forces.geometry.x.to_numpy()
     fy = fire_forces.geometry.y.to_numpy()
+    road_access = None
+    if network is not None:
+        road_access = _road_access(network, fire_forces, units, access_speed_kmh)
 
     rows = []
     reached_rows = []
@@ -194,6 +227,9 @@ def rank_units(
         rec["nearest_force"] = fire_forces.index[j]
         rec["force_distance_m"] = float(d_force[j])
         rec["access_time_min"] = float(d_force[j]) * access_detour / (access_speed_kmh / 0.06)
+        if road_access is not None and np.isfinite(road_access[0][k]):
+            rec["nearest_force"] = fire_forces.index[int(road_access[1][k])]
+            rec["access_time_min"] = float(road_access[0][k])
         rec["persons_reached"] = 0.0
         rec["villages_reached"] = 0
         rec["ignition_x"] = rec["ignition_y"] = np.nan
@@ -203,7 +239,9 @@ def rank_units(
             ix, iy = float(xs[bc[pick]]), float(ys[br[pick]])
             rec["ignition_x"], rec["ignition_y"] = ix, iy
             arr = arrival_time(landcover, [(ix, iy)], rates=rates, max_time_min=horizon_min)
-            t_v = arr.values[v_row, v_col]
+            a = arr.values
+            edge = minimum_filter(np.where(np.isfinite(a), a, np.inf), size=3, mode="nearest")
+            t_v = edge[v_row, v_col]
             hit = np.isfinite(t_v) & (t_v <= horizon_min)
             rec["persons_reached"] = float(persons[hit].sum())
             rec["villages_reached"] = int(hit.sum())
@@ -243,6 +281,46 @@ def rank_units(
     return UnitRanking(table=table, villages=reached, horizon_min=float(horizon_min), weights=w)
 
 
+def _evacuations(ranking: UnitRanking, shelters: Any, network: Any, unit_id_col: str,
+                 max_m: float) -> dict[Any, Any]:
+    """Exact allocation of each unit's villages at risk to shelters (one solve per unit)."""
+    from jnrisk.allocation import allocate_shelters
+
+    out = {}
+    vil = ranking.villages
+    for uid, group in vil.groupby(unit_id_col):
+        zone = group.geometry.union_all().buffer(max_m)
+        near = shelters[shelters.intersects(zone)]
+        pts = group.drop(columns=["village_index", "arrival_min"], errors="ignore")
+        if "name" in pts and pts["name"].is_unique:
+            pts.index = pd.Index(pts["name"], name="village")
+        if len(near) == 0:
+            out[uid] = int(pts["persons"].sum())  # nobody can be placed within max_m
+            continue
+        out[uid] = allocate_shelters(pts, near, network, max_walk_m=max_m,
+                                     max_snap_m=max_m)  # fmt: skip
+    return out
+
+
+def _evacuation_lines(res: Any, shelters: Any, max_m: float) -> list[str]:
+    head = ["", "## Evacuation of the villages at risk (exact allocation)", ""]
+    if isinstance(res, int):
+        return head + [f"No shelter within {max_m / 1000:.0f} km: all {res:,} persons need "
+                       f"transport to a farther shelter (plan vehicles)."]
+    s = res.summary()
+    lines = head + [
+             f"{s['served_persons']:,} of {s['total_persons']:,} persons placed in shelters "
+             f"within {max_m / 1000:.0f} km on the road network; {s['unserved_persons']:,} "
+             f"without a place.", ""]
+    if len(res.flows):
+        lines += ["| village | shelter | persons | distance (km) |", "| --- | --- | --- | --- |"]
+        for _, f in res.flows.sort_values("walk_m").iterrows():
+            name = shelters.loc[f["shelter"]].get("name", f["shelter"])
+            lines.append(f"| {f['block']} | {name} | {int(f['persons']):,} | "
+                         f"{f['walk_m'] / 1000:.1f} |")  # fmt: skip
+    return lines
+
+
 def write_unit_plans(
     ranking: UnitRanking,
     out_dir: str | Path,
@@ -252,13 +330,20 @@ def write_unit_plans(
     unit_id_col: str = "unit_id",
     name_col: str = "name",
     top: int | None = None,
+    shelters: Any = None,
+    walk_network: Any = None,
+    max_evacuation_m: float = 15_000.0,
 ) -> list[Path]:
     """Write "one mountain, one forest, one plan" records: a GeoPackage and a Markdown page each.
 
     ``out_dir/fire_plans.gpkg`` gets layers ``units`` (the ranked table), ``villages_at_risk``
     (villages reached within the horizon) and ``water_points``; ``out_dir/unit_<id>.md`` is one
     readable page per unit (extent, fuel, danger, access, nearest water points, villages at
-    risk). Evacuation of those villages with the exact allocation solver is not generated yet.
+    risk). With ``shelters`` and ``walk_network``, each plan also evacuates its villages at
+    risk to shelters with the exact allocation (:func:`jnrisk.allocation.allocate_shelters`,
+    up to ``max_evacuation_m`` on the network; capacity from ``capacity_persons`` or
+    ``effective_area_m2`` / 2 m²): a table per page and a GeoPackage layer
+    ``evacuation`` (village -> shelter flows).
 
     Returns
     -------
@@ -278,6 +363,13 @@ def write_unit_plans(
     if len(ranking.villages):
         ranking.villages.to_file(gpkg, layer="villages_at_risk", driver="GPKG")
     water_points.to_file(gpkg, layer="water_points", driver="GPKG")
+    evac = {}
+    if shelters is not None and walk_network is not None and len(ranking.villages):
+        evac = _evacuations(ranking, shelters, walk_network, unit_id_col, max_evacuation_m)
+        flows = [r.flows.assign(**{unit_id_col: uid}) for uid, r in evac.items()
+                 if not isinstance(r, int) and len(r.flows)]
+        if flows:
+            pd.concat(flows, ignore_index=True).to_file(gpkg, layer="evacuation", driver="GPKG")
     files = [gpkg]
     wx = water_points.geometry.x.to_numpy()
     wy = water_points.geometry.y.to_numpy()
@@ -323,6 +415,8 @@ def write_unit_plans(
                              f"{int(v.get('persons', 0)):,} | {v['arrival_min']:.0f} |")  # fmt: skip
         else:
             lines.append(f"None within {ranking.horizon_min:.0f} min.")
+        if uid in evac:
+            lines += _evacuation_lines(evac[uid], shelters, max_evacuation_m)
         page = out / f"unit_{uid}.md"
         page.write_text("\n".join(lines) + "\n", encoding="utf-8")
         files.append(page)
