@@ -39,6 +39,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from jnrisk._heap_kernels import heap_pop, heap_push
+
 #: "Infinite" distance; the wrapper keeps every cost and the penalty below 2**58.
 INF = np.int64(4611686018427387904)  # 2**62
 
@@ -51,46 +53,11 @@ STATUS_MESSAGES = {
 
 
 @njit(cache=True, nogil=True)
-def _push(hk, hn, size, key, node):
-    i = size
-    hk[i] = key
-    hn[i] = node
-    while i > 0:
-        p = (i - 1) >> 1
-        if hk[p] <= key:
-            break
-        hk[i] = hk[p]
-        hn[i] = hn[p]
-        i = p
-    hk[i] = key
-    hn[i] = node
-    return size + 1
-
-
-@njit(cache=True, nogil=True)
 def _pop(hk, hn, size):
     """Remove the root; return (key, node, new_size)."""
     key = hk[0]
     node = hn[0]
-    size -= 1
-    if size > 0:
-        lk = hk[size]
-        ln = hn[size]
-        i = 0
-        while True:
-            c = 2 * i + 1
-            if c >= size:
-                break
-            if c + 1 < size and hk[c + 1] < hk[c]:
-                c += 1
-            if hk[c] >= lk:
-                break
-            hk[i] = hk[c]
-            hn[i] = hn[c]
-            i = c
-        hk[i] = lk
-        hn[i] = ln
-    return key, node, size
+    return key, node, heap_pop(hk, hn, size)
 
 
 @njit(cache=True, nogil=True)
@@ -421,13 +388,13 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                         n_touched += 1
                     dist[j] = nd
                     pred_k[j] = k
-                    hsize = _push(hk, hn, hsize, nd, j)
+                    hsize = heap_push(hk, hn, hsize, nd, j)
             nd = big_m - vs
             dist[u_node] = nd
             pred_k[u_node] = -1
             touched[n_touched] = u_node
             n_touched += 1
-            hsize = _push(hk, hn, hsize, nd, u_node)
+            hsize = heap_push(hk, hn, hsize, nd, u_node)
             target = -1
             d_star = INF
             while hsize > 0:
@@ -454,7 +421,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                             n_touched += 1
                         dist[j2] = nd
                         pred_c[j2] = c
-                        hsize = _push(hk, hn, hsize, nd, j2)
+                        hsize = heap_push(hk, hn, hsize, nd, j2)
             if target < 0:  # cannot happen: U is always reachable
                 status = STATUS_BROKEN_INVARIANT
                 break
@@ -562,7 +529,7 @@ def smallest_prices(n_blocks, indptr, shelter, cost, src, flow, unserved, v, w, 
     for j in range(n_shel):
         if head[j] >= 0:  # shelter with flow: arc t->j, reduced cost w_j - 0
             dist[n_blocks + j] = w[j]
-            hsize = _push(hk, hn, hsize, w[j], n_blocks + j)
+            hsize = heap_push(hk, hn, hsize, w[j], n_blocks + j)
     for i in range(n_blocks):
         if unserved[i] > 0:  # t -> U (reduced 0) -> i (reduced v_i - M)
             d = v[i] - big_m
@@ -570,7 +537,7 @@ def smallest_prices(n_blocks, indptr, shelter, cost, src, flow, unserved, v, w, 
                 d = 0  # cannot happen when the invariants hold
             if d < dist[i]:
                 dist[i] = d
-                hsize = _push(hk, hn, hsize, d, i)
+                hsize = heap_push(hk, hn, hsize, d, i)
     while hsize > 0:
         key, node, hsize = _pop(hk, hn, hsize)
         if key >= wmax:
@@ -586,7 +553,7 @@ def smallest_prices(n_blocks, indptr, shelter, cost, src, flow, unserved, v, w, 
                 nd = base + cost[k] + w[shelter[k]]
                 if nd < dist[jn]:
                     dist[jn] = nd
-                    hsize = _push(hk, hn, hsize, nd, jn)
+                    hsize = heap_push(hk, hn, hsize, nd, jn)
         else:
             j = node - n_blocks
             k = head[j]
@@ -596,7 +563,7 @@ def smallest_prices(n_blocks, indptr, shelter, cost, src, flow, unserved, v, w, 
                 nd = base + v[b] - cost[k]
                 if nd < dist[b]:
                     dist[b] = nd
-                    hsize = _push(hk, hn, hsize, nd, b)
+                    hsize = heap_push(hk, hn, hsize, nd, b)
                 k = nxt[k]
     for j in range(n_shel):
         d = dist[n_blocks + j]

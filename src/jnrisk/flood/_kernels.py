@@ -15,6 +15,8 @@ import math
 import numpy as np
 from numba import njit
 
+from jnrisk._heap_kernels import heap_grow, heap_pop, heap_push
+
 STATUS_OK = 0
 STATUS_ENCLOSED = 1
 STATUS_CYCLE = 2
@@ -86,61 +88,6 @@ def _is_seed(z, r, c, nodata, has_nodata, wall):
     return False
 
 
-# --- a binary min-heap on parallel arrays (key float64, value int64) -------------------------
-
-
-@njit(cache=True, nogil=True)
-def _heap_push(keys, vals, size, key, val):
-    i = size
-    keys[i] = key
-    vals[i] = val
-    while i > 0:
-        p = (i - 1) >> 1
-        if keys[p] <= key:
-            break
-        keys[i] = keys[p]
-        vals[i] = vals[p]
-        i = p
-    keys[i] = key
-    vals[i] = val
-    return size + 1
-
-
-@njit(cache=True, nogil=True)
-def _heap_pop(keys, vals, size):
-    """Remove the top; the caller has read keys[0], vals[0]. Return the new size."""
-    size -= 1
-    if size == 0:
-        return 0
-    key = keys[size]
-    val = vals[size]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= size:
-            break
-        if child + 1 < size and keys[child + 1] < keys[child]:
-            child += 1
-        if keys[child] >= key:
-            break
-        keys[i] = keys[child]
-        vals[i] = vals[child]
-        i = child
-    keys[i] = key
-    vals[i] = val
-    return size
-
-
-@njit(cache=True, nogil=True)
-def _grow_heap(keys, vals):
-    n = keys.shape[0] * 2
-    k2 = np.empty(n, dtype=np.float64)
-    v2 = np.empty(n, dtype=np.int64)
-    k2[: keys.shape[0]] = keys
-    v2[: vals.shape[0]] = vals
-    return k2, v2
-
-
 @njit(cache=True, nogil=True)
 def _grow_ring(buf, head, count):
     n = buf.shape[0]
@@ -183,8 +130,8 @@ def priority_flood(z, nodata, has_nodata, wall, epsilon, want_dir):
             elif _is_seed(z, r, c, nodata, has_nodata, wall):
                 closed[r, c] = 1
                 if hsize == keys.shape[0]:
-                    keys, vals = _grow_heap(keys, vals)
-                hsize = _heap_push(keys, vals, hsize, np.float64(z[r, c]), r * nx + c)
+                    keys, vals = heap_grow(keys, vals)
+                hsize = heap_push(keys, vals, hsize, np.float64(z[r, c]), r * nx + c)
     use_fifo = epsilon == 0.0
     while hsize > 0 or rcount > 0:
         if rcount > 0:
@@ -193,7 +140,7 @@ def priority_flood(z, nodata, has_nodata, wall, epsilon, want_dir):
             rcount -= 1
         else:
             i = vals[0]
-            hsize = _heap_pop(keys, vals, hsize)
+            hsize = heap_pop(keys, vals, hsize)
         r = i // nx
         c = i - r * nx
         zc = np.float64(filled[r, c])
@@ -219,15 +166,15 @@ def priority_flood(z, nodata, has_nodata, wall, epsilon, want_dir):
                     rcount += 1
                 else:
                     if hsize == keys.shape[0]:
-                        keys, vals = _grow_heap(keys, vals)
-                    hsize = _heap_push(keys, vals, hsize, zn, j)
+                        keys, vals = heap_grow(keys, vals)
+                    hsize = heap_push(keys, vals, hsize, zn, j)
             else:
                 if zn <= zc:
                     zn = zc + epsilon
                     filled[rr, cc] = zn
                 if hsize == keys.shape[0]:
-                    keys, vals = _grow_heap(keys, vals)
-                hsize = _heap_push(keys, vals, hsize, np.float64(filled[rr, cc]), j)
+                    keys, vals = heap_grow(keys, vals)
+                hsize = heap_push(keys, vals, hsize, np.float64(filled[rr, cc]), j)
     n_enclosed = 0
     for r in range(ny):
         for c in range(nx):
