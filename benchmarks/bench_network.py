@@ -96,9 +96,9 @@ def first_call_time():
     tiny.nearest_source([0], 5.0)
     dt = time.perf_counter() - t
     hits = sum(sum(k.stats.cache_hits.values()) for k in (
-        _kernels.bounded_dijkstra_rows, _kernels.nearest_source_labels))
+        _kernels.bounded_rows, _kernels.nearest_source_labels))
     misses = sum(sum(k.stats.cache_misses.values()) for k in (
-        _kernels.bounded_dijkstra_rows, _kernels.nearest_source_labels))
+        _kernels.bounded_rows, _kernels.nearest_source_labels))
     return dt, hits, misses
 
 

@@ -15,7 +15,7 @@ from jnrisk.network import RoadNetwork, _kernels
 net = RoadNetwork.from_csr([0, 1, 2, 2], [1, 2], [1.0, 1.0])
 net.distances([0], 5.0)
 net.nearest_source([0], 5.0)
-ks = (_kernels.bounded_dijkstra_rows, _kernels.nearest_source_labels)
+ks = (_kernels.bounded_rows, _kernels.nearest_source_labels)
 print(json.dumps({"misses": sum(sum(k.stats.cache_misses.values()) for k in ks),
                   "hits": sum(sum(k.stats.cache_hits.values()) for k in ks),
                   "seconds": time.perf_counter() - t}))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jnrisk import ConfigError, DataError, SchemaError
-from jnrisk.network import RoadNetwork
+from jnrisk.network import RoadNetwork, _kernels
 
 from .reference import naive_dijkstra, scipy_distances
 
@@ -44,8 +44,9 @@ def assert_matches_scipy(net, D, sources, cutoff, closed_arcs=None):
         row = D.indices[D.indptr[r]:D.indptr[r + 1]]
         assert s in row
         assert D[r, s] == 0.0
-    for r in range(D.shape[0]):  # default column order: settling order, distances rise
-        assert (np.diff(D.data[D.indptr[r]:D.indptr[r + 1]]) >= 0).all()
+    for r in range(D.shape[0]):  # each reached node stored once per row
+        row = D.indices[D.indptr[r]:D.indptr[r + 1]]
+        assert np.unique(row).size == row.size
 
 
 graphs = st.tuples(
@@ -109,6 +110,54 @@ def test_nearest_source_equals_argmin_of_scipy(params):
     np.testing.assert_array_equal(dist, best)
     expect = np.where(np.isfinite(best), np.argmin(ref, axis=0), -1)
     np.testing.assert_array_equal(nearest, expect)
+
+
+budgets = st.sampled_from([(0.0, 0), (0.0, 3), (0.3, 0), (1.0, 2), (3.0, 256), (np.inf, 0)])
+
+
+@settings(max_examples=80, deadline=None)
+@given(graphs, budgets)
+def test_every_switch_point_gives_the_dijkstra_result(params, budget):
+    """The breadth-first phase may hand over to Dijkstra at any scan: same bits, any budget."""
+    n, m, seed, cutoff, int_w = params
+    rng = np.random.default_rng(seed)
+    indptr, indices, w = random_csr(rng, n, m, int_weights=int_w)
+    sources = rng.integers(0, n, rng.integers(1, 6))
+    closed = rng.random(m) < 0.2 if seed % 2 else np.zeros(0, bool)
+    ref = scipy_distances(indptr, indices, w, n, sources, cutoff, closed if closed.size else None)
+    counts, cols, vals, status = _kernels.bounded_rows(
+        indptr, indices, w, closed, sources, cutoff, False, np.empty(0, np.int32), *budget)
+    assert status == _kernels.STATUS_OK
+    starts = np.r_[0, np.cumsum(counts)]
+    for r in range(sources.size):
+        c, v = cols[starts[r]:starts[r + 1]], vals[starts[r]:starts[r + 1]]
+        assert np.unique(c).size == c.size
+        np.testing.assert_array_equal(np.sort(c), np.flatnonzero(np.isfinite(ref[r])))
+        np.testing.assert_allclose(v, ref[r, c], rtol=0, atol=1e-9)
+
+
+def test_auto_and_dijkstra_methods_agree_bit_for_bit_on_a_bad_case_for_fifo():
+    """Bellman-Ford's bad case: the source reaches every node early by a long direct arc and
+    a chain of short arcs improves them against the queue order, one step per round
+    (O(k^2) scans): "auto" must hand over to Dijkstra and give the same bits."""
+    k = 400
+    tail = [0] * (k - 1) + list(range(2, k))
+    head = list(range(1, k)) + list(range(1, k - 1))
+    w = [1000.0 - 2 * i for i in range(1, k)] + [1.0] * (k - 2)
+    order = np.argsort(tail, kind="stable")
+    tail, head, w = np.array(tail)[order], np.array(head)[order], np.array(w)[order]
+    indptr = np.zeros(k + 1, np.int64)
+    np.cumsum(np.bincount(tail, minlength=k), out=indptr[1:])
+    net = RoadNetwork.from_csr(indptr, head, w)
+    a = net.distances([0, 5, 0], sort_indices=True)
+    b = net.distances([0, 5, 0], sort_indices=True, method="dijkstra")
+    assert (a != b).nnz == 0 and a.nnz == b.nnz
+    ref = scipy_distances(indptr, head, w, k, [0, 5, 0])
+    np.testing.assert_array_equal(a.toarray(), np.where(np.isfinite(ref), ref, 0.0))
+    # the chain does win: node 1 is reached through node k-1
+    assert a[0, 1] == 1000.0 - 2 * (k - 1) + (k - 2)
+    with pytest.raises(ConfigError, match="method"):
+        net.distances([0], method="bfs")
 
 
 def test_distances_match_naive_heap_dijkstra(rng):

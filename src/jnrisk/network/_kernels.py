@@ -28,134 +28,219 @@ STATUS_MESSAGES = {
 
 
 @njit(cache=True, nogil=True)
-def bounded_dijkstra_rows(indptr, indices, weight, arc_closed, sources, cutoff, sort_cols):
-    """Single-source Dijkstra from each of ``sources`` keeping nodes with distance <= cutoff.
+def bounded_rows(indptr, indices, weight, arc_closed, sources, cutoff, sort_cols, col_proto,
+                 scan_budget, scan_slack):
+    """Shortest distances from each of ``sources`` to every node within ``cutoff``.
 
     Parameters
     ----------
-    indptr, indices : int64 arrays
+    indptr, indices : int arrays
         CSR adjacency (arcs ``indptr[u]:indptr[u+1]`` leave node ``u``).
     weight : float64 array
         Non-negative arc weights (validated by the caller).
     arc_closed : bool array
         One flag per arc; closed arcs are skipped. Length 0 means "no closures".
-    sources : int64 array
+    sources : int array
         Source node per output row (duplicates allowed).
     cutoff : float
         Keep nodes whose distance is ``<= cutoff`` (``np.inf`` for no limit).
     sort_cols : bool
-        Sort each row's columns by node index (canonical CSR) instead of settling order.
+        Sort each row's columns by node index (canonical CSR); otherwise discovery order.
+    col_proto : int array (any length)
+        Its dtype is the dtype of ``cols`` (int32 lets scipy take the columns without a copy).
+    scan_budget, scan_slack : float, int
+        A source's FIFO phase ends once it has scanned more than
+        ``scan_budget * reached + scan_slack`` nodes; ``0, 0`` gives plain Dijkstra.
 
     Returns
     -------
     counts : int64[len(sources)]
         Number of reached nodes per row.
-    cols : int64[sum(counts)]
+    cols : col_proto.dtype[sum(counts)]
+        A view of a larger buffer (no trimming copy: the caller copies rows out anyway).
     vals : float64[sum(counts)]
     status : int
 
     Notes
     -----
-    The heap is 4-ary (~20 % faster than binary here: shallower, children share a cache
-    line), inlined (no helper calls: those cost reference counting per push/pop) and sized ``n_arcs + 1``, the most entries one source can push, so it never grows. ``dist``
-    is allocated once per call and reset only on the nodes a source reached, so a source
-    costs O(reached arcs * log), not O(n_nodes). Without ``sort_cols`` a row lists its nodes
-    in settling order (non-decreasing distance).
+    Two exact phases per source. First FIFO label-correcting (Bellman-Ford with a queue): on
+    road networks breadth-first order is close to distance order, so few nodes are scanned
+    twice (3.7 % on the bundled walk network) and no heap is needed: ~2.5x fewer
+    instructions per node than Dijkstra. Its worst case is not bounded well, so when a source
+    rescans too much the open nodes go into a 4-ary lazy heap and the search ends as Dijkstra
+    from the current labels: the smallest open label is final (every closed node was scanned
+    with its current label), so each node is scanned at most once more. Only arcs with
+    ``d + w <= cutoff`` are relaxed, which is exact because every prefix of a path within
+    the cutoff is within the cutoff. ``dist`` is allocated once per call and reset only on
+    the nodes a source reached: a source costs O(reached arcs), not O(n_nodes).
     """
     n = indptr.size - 1
     n_src = sources.size
     use_mask = arc_closed.size > 0
     counts = np.zeros(n_src, dtype=np.int64)
-    cap = max(16, 64 * n_src)
-    cols = np.empty(cap, dtype=np.int64)
+    cap = max(1024, 256 * n_src, 2 * n)
+    cols = np.empty(cap, dtype=col_proto.dtype)
     vals = np.empty(cap, dtype=np.float64)
     for k in range(n_src):
         s = sources[k]
         if s < 0 or s >= n:
             return counts, cols[:0], vals[:0], STATUS_BAD_SOURCE
     dist = np.full(n, np.inf)
-    hcap = indices.size + 1
-    hkey = np.empty(hcap, dtype=np.float64)
-    hnode = np.empty(hcap, dtype=np.int64)
+    inq = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(max(n, 1), dtype=indices.dtype)
+    hcap = indices.size + n + 1  # queue dump + one push per successful relaxation
+    hkey = np.empty(0, dtype=np.float64)
+    hnode = np.empty(0, dtype=indices.dtype)
     pos = 0
     for k in range(n_src):
         s = sources[k]
         row_start = pos
+        # room for every node up front: growing inside the arc loops costs ~2x (the
+        # reassignable buffer keeps LLVM from optimising the loop)
+        while cols.size - pos < n:
+            cols = _grown(cols, pos)
+            vals = _grown(vals, pos)
+        cols[pos] = s
+        pos += 1
         dist[s] = 0.0
-        hkey[0] = 0.0
-        hnode[0] = s
-        size = 1
-        while size > 0:
-            # ---- pop the root
-            d = hkey[0]
-            u = hnode[0]
-            size -= 1
-            if size > 0:
-                key = hkey[size]
-                node = hnode[size]
-                i = 0
-                while True:  # 4-ary sift-down: children 4i+1 .. 4i+4
-                    first = 4 * i + 1
-                    if first >= size:
-                        break
-                    best = first
-                    best_key = hkey[first]
-                    last = min(first + 4, size)
-                    for j in range(first + 1, last):
-                        if hkey[j] < best_key:
-                            best_key = hkey[j]
-                            best = j
-                    if best_key >= key:
-                        break
-                    hkey[i] = best_key
-                    hnode[i] = hnode[best]
-                    i = best
-                hkey[i] = key
-                hnode[i] = node
-            if d > dist[u]:  # stale entry (pushes for a node have strictly falling keys)
-                continue
-            # ---- settle u
-            if pos == cols.size:
-                new_cols = np.empty(2 * cols.size, dtype=np.int64)
-                new_vals = np.empty(2 * cols.size, dtype=np.float64)
-                new_cols[:pos] = cols[:pos]
-                new_vals[:pos] = vals[:pos]
-                cols = new_cols
-                vals = new_vals
-            cols[pos] = u
-            vals[pos] = d
-            pos += 1
+        # ---- phase 1: FIFO label-correcting on a circular queue (each node queued once)
+        queue[0] = s
+        inq[s] = True
+        head = 0
+        tail = 1 if n > 1 else 0
+        qlen = 1
+        scans = 0
+        while qlen > 0:
+            if scans > scan_budget * (pos - row_start) + scan_slack:
+                break
+            u = queue[head]
+            head += 1
+            if head == n:
+                head = 0
+            qlen -= 1
+            inq[u] = False
+            scans += 1
+            d = dist[u]
             for a in range(indptr[u], indptr[u + 1]):
                 if use_mask and arc_closed[a]:
                     continue
                 v = indices[a]
                 nd = d + weight[a]
                 if nd <= cutoff and nd < dist[v]:
+                    if dist[v] == np.inf:
+                        cols[pos] = v
+                        pos += 1
                     dist[v] = nd
-                    # ---- push (nd, v), 4-ary sift-up
-                    i = size
-                    while i > 0:
-                        parent = (i - 1) >> 2
-                        if hkey[parent] <= nd:
+                    if not inq[v]:
+                        inq[v] = True
+                        queue[tail] = v
+                        tail += 1
+                        if tail == n:
+                            tail = 0
+                        qlen += 1
+        if qlen > 0:
+            # ---- phase 2: Dijkstra from the current labels, open nodes as the heap
+            if hkey.size == 0:
+                hkey = np.empty(hcap, dtype=np.float64)
+                hnode = np.empty(hcap, dtype=indices.dtype)
+            size = 0
+            while qlen > 0:
+                u = queue[head]
+                head += 1
+                if head == n:
+                    head = 0
+                qlen -= 1
+                inq[u] = False
+                nd = dist[u]
+                i = size
+                while i > 0:  # 4-ary sift-up
+                    parent = (i - 1) >> 2
+                    if hkey[parent] <= nd:
+                        break
+                    hkey[i] = hkey[parent]
+                    hnode[i] = hnode[parent]
+                    i = parent
+                hkey[i] = nd
+                hnode[i] = u
+                size += 1
+            while size > 0:
+                d = hkey[0]
+                u = hnode[0]
+                size -= 1
+                if size > 0:
+                    key = hkey[size]
+                    node = hnode[size]
+                    i = 0
+                    while True:  # 4-ary sift-down: children 4i+1 .. 4i+4
+                        first = 4 * i + 1
+                        if first >= size:
                             break
-                        hkey[i] = hkey[parent]
-                        hnode[i] = hnode[parent]
-                        i = parent
-                    hkey[i] = nd
-                    hnode[i] = v
-                    size += 1
-        # every node given a distance (<= cutoff) is settled, so the row lists all nodes
-        # this source touched: reset only those
-        for t in range(row_start, pos):
-            dist[cols[t]] = np.inf
+                        best = first
+                        best_key = hkey[first]
+                        last = min(first + 4, size)
+                        for j in range(first + 1, last):
+                            if hkey[j] < best_key:
+                                best_key = hkey[j]
+                                best = j
+                        if best_key >= key:
+                            break
+                        hkey[i] = best_key
+                        hnode[i] = hnode[best]
+                        i = best
+                    hkey[i] = key
+                    hnode[i] = node
+                if d > dist[u]:  # stale entry (pushes for a node have strictly falling keys)
+                    continue
+                for a in range(indptr[u], indptr[u + 1]):
+                    if use_mask and arc_closed[a]:
+                        continue
+                    v = indices[a]
+                    nd = d + weight[a]
+                    if nd <= cutoff and nd < dist[v]:
+                        if dist[v] == np.inf:
+                            cols[pos] = v
+                            pos += 1
+                        dist[v] = nd
+                        i = size
+                        while i > 0:
+                            parent = (i - 1) >> 2
+                            if hkey[parent] <= nd:
+                                break
+                            hkey[i] = hkey[parent]
+                            hnode[i] = hnode[parent]
+                            i = parent
+                        hkey[i] = nd
+                        hnode[i] = v
+                        size += 1
         counts[k] = pos - row_start
         if sort_cols and pos - row_start > 1:
-            order = np.argsort(cols[row_start:pos])
-            c = cols[row_start:pos][order]
-            w = vals[row_start:pos][order]
-            cols[row_start:pos] = c
-            vals[row_start:pos] = w
-    return counts, cols[:pos].copy(), vals[:pos].copy(), STATUS_OK
+            cols[row_start:pos] = np.sort(cols[row_start:pos])
+        for t in range(row_start, pos):  # labels are final now; reset for the next source
+            v = cols[t]
+            vals[t] = dist[v]
+            dist[v] = np.inf
+    return counts, cols[:pos], vals[:pos], STATUS_OK
+
+
+@njit(cache=True, nogil=True)
+def _grown(a, n_used):
+    """``a`` copied into a buffer twice as large (first ``n_used`` entries kept)."""
+    out = np.empty(2 * a.size, dtype=a.dtype)
+    out[:n_used] = a[:n_used]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def scatter_rows(counts, cols, vals, dst, cols_out, vals_out):
+    """Copy row ``i`` (``counts[i]`` entries of ``cols``/``vals``, rows back to back) to
+    ``cols_out[dst[i]:]`` / ``vals_out[dst[i]:]``."""
+    src = 0
+    for i in range(counts.size):
+        d = dst[i]
+        for t in range(counts[i]):
+            cols_out[d + t] = cols[src + t]
+            vals_out[d + t] = vals[src + t]
+        src += counts[i]
 
 
 @njit(cache=True, nogil=True)

@@ -73,6 +73,10 @@ _ENDPOINT_MISMATCH_M = 1.0
 DRIVE_EXCLUDED_CLASSES = frozenset(
     {"footway", "path", "pedestrian", "steps", "cycleway", "bridleway", "corridor", "elevator"}
 )
+#: A source's breadth-first phase may scan ``SCAN_BUDGET * reached + SCAN_SLACK`` nodes
+#: before it turns into Dijkstra (road networks rescan ~4 %: the limit is for odd graphs).
+SCAN_BUDGET = 3.0
+SCAN_SLACK = 256
 #: Road classes treated as closed to pedestrians when ``roads`` has no ``pedestrian`` column.
 WALK_EXCLUDED_CLASSES = frozenset({"motorway", "motorway_link"})
 
@@ -370,6 +374,15 @@ class RoadNetwork:
             raise DataError(f"cutoff_m is {c}; it must be >= 0 (np.inf for no limit).")
         return c
 
+    def _source_order(self, s: np.ndarray) -> np.ndarray:
+        """Processing order of ``s``: Hilbert order of the source coordinates (node order
+        without coordinates), so that consecutive searches share cached network data."""
+        if s.size < 3:
+            return np.arange(s.size)
+        if self.x is None or self.y is None:
+            return np.argsort(s, kind="stable")
+        return np.argsort(_hilbert_key(self.x[s], self.y[s]), kind="stable")
+
     # ------------------------------------------------------------------ queries
     def distances(
         self,
@@ -380,6 +393,7 @@ class RoadNetwork:
         closed_edges: Any = None,
         sort_indices: bool = False,
         n_threads: int | None = None,
+        method: str = "auto",
     ):
         """Shortest-path distances from each source to every node within ``cutoff_m``.
 
@@ -395,11 +409,15 @@ class RoadNetwork:
         closed_edges : bool mask of length ``n_edges`` or int array of road row positions
             Roads closed for this query (both arcs of a road are blocked).
         sort_indices : bool
-            Sort each row's columns by node index (canonical CSR, ~25 % slower). By default
-            each row lists its nodes in order of non-decreasing distance (handy for
-            "k nearest"); scipy sorts lazily when an operation needs it.
+            Sort each row's columns by node index (canonical CSR). By default a row lists
+            its nodes in the order the search found them; scipy sorts lazily when an
+            operation needs it.
         n_threads : int, optional
             Threads running source chunks in parallel (default ``numba.get_num_threads()``).
+        method : {"auto", "dijkstra"}
+            ``"auto"``: per source, FIFO label-correcting that turns into Dijkstra if it
+            rescans too many nodes (exact; ~2x faster on road networks). ``"dijkstra"``:
+            Dijkstra from the start. Both give the same distances.
 
         Returns
         -------
@@ -429,12 +447,21 @@ class RoadNetwork:
 
             n_threads = numba.get_num_threads()
         n_threads = max(1, int(n_threads))
+        # Sources run in spatial order: consecutive searches then overlap and find the
+        # network's arrays already in cache (measured ~1.6x on the bundled network).
+        budget, slack = {"auto": (SCAN_BUDGET, SCAN_SLACK), "dijkstra": (0.0, 0)}[
+            _check_option(method, ("auto", "dijkstra"), name="method")
+        ]
+        order = self._source_order(s)
+        s_run = s[order]
         n_chunks = min(s.size, 4 * n_threads) if n_threads > 1 else 1
-        chunks = np.array_split(s, max(n_chunks, 1))
+        chunks = np.array_split(s_run, max(n_chunks, 1))
+        col_proto = np.empty(0, np.int32 if self.n_nodes < 2**31 - 1 else np.int64)
 
         def run(chunk: np.ndarray):
-            return _kernels.bounded_dijkstra_rows(
-                self.indptr, self.indices, w, closed, chunk, cutoff, bool(sort_indices)
+            return _kernels.bounded_rows(
+                self.indptr, self.indices, w, closed, chunk, cutoff, bool(sort_indices),
+                col_proto, budget, slack,
             )
 
         if n_threads > 1 and len(chunks) > 1:
@@ -447,11 +474,21 @@ class RoadNetwork:
                 raise SolverError(
                     f"bounded Dijkstra failed: {_kernels.STATUS_MESSAGES.get(status, status)}"
                 )
-        counts = np.concatenate([r[0] for r in results]) if results else np.zeros(0, np.int64)
+        counts = np.zeros(s.size, dtype=np.int64)
+        if results:
+            counts[order] = np.concatenate([r[0] for r in results])
         indptr = np.zeros(s.size + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
-        cols = np.concatenate([r[1] for r in results]) if results else np.zeros(0, np.int64)
-        vals = np.concatenate([r[2] for r in results]) if results else np.zeros(0)
+        nnz = int(indptr[-1])
+        if nnz < 2**31 - 1:
+            indptr = indptr.astype(np.int32)  # scipy's own choice: no copy in csr_matrix
+        cols = np.empty(nnz, dtype=np.result_type(col_proto.dtype, indptr.dtype))
+        vals = np.empty(nnz, dtype=np.float64)
+        first = 0
+        for counts_c, cols_c, vals_c, _ in results:  # rows back into the order of `sources`
+            dst = indptr[order[first:first + counts_c.size]].astype(np.int64)
+            _kernels.scatter_rows(counts_c, cols_c, vals_c, dst, cols, vals)
+            first += counts_c.size
         out = sp.csr_matrix((vals, cols, indptr), shape=(s.size, self.n_nodes))
         out.has_sorted_indices = bool(sort_indices) or out.nnz == s.size
         return out
@@ -650,6 +687,28 @@ class _HasCRS:
 
     def __init__(self, crs: Any) -> None:
         self.crs = crs
+
+
+def _hilbert_key(x: np.ndarray, y: np.ndarray, order: int = 16) -> np.ndarray:
+    """Position of each point along a Hilbert curve over the points' bounding box."""
+    span = max(float(np.ptp(x)), float(np.ptp(y)), 1e-9)
+    scale = (2**order - 1) / span
+    xi = ((x - x.min()) * scale).astype(np.int64)
+    yi = ((y - y.min()) * scale).astype(np.int64)
+    key = np.zeros(x.size, dtype=np.int64)
+    n = 2**order
+    s = n // 2
+    while s > 0:
+        rx = (xi & s) > 0
+        ry = (yi & s) > 0
+        key += s * s * ((3 * rx) ^ ry)
+        flip = ~ry & rx  # rotate the quadrant so the curve stays continuous
+        xi = np.where(flip, n - 1 - xi, xi)
+        yi = np.where(flip, n - 1 - yi, yi)
+        swap = ~ry
+        xi, yi = np.where(swap, yi, xi), np.where(swap, xi, yi)
+        s //= 2
+    return key
 
 
 def _check_not_degrees(x: np.ndarray, y: np.ndarray, *, name: str) -> None:
