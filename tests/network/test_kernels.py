@@ -104,12 +104,20 @@ def test_nearest_source_equals_argmin_of_scipy(params):
     net = RoadNetwork.from_csr(indptr, indices, w)
     sources = rng.integers(0, n, rng.integers(1, 6))
     cut = np.inf if np.isinf(cutoff) else round(cutoff / 25)
-    nearest, dist = net.nearest_source(sources, cut)
     ref = scipy_distances(indptr, indices, w, n, sources, cut)
     best = ref.min(axis=0)
-    np.testing.assert_array_equal(dist, best)
     expect = np.where(np.isfinite(best), np.argmin(ref, axis=0), -1)
-    np.testing.assert_array_equal(nearest, expect)
+    for method in ("auto", "dijkstra"):
+        nearest, dist = net.nearest_source(sources, cut, method=method)
+        np.testing.assert_array_equal(dist, best)
+        np.testing.assert_array_equal(nearest, expect)
+    # the breadth-first phase may hand over to the heap at any scan
+    for budget in ((0.0, 1), (0.2, 0), (1.0, 3), (np.inf, 0)):
+        lab, d, status = _kernels.nearest_source_labels(
+            indptr, indices, w, np.zeros(0, bool), sources, cut, *budget)
+        assert status == _kernels.STATUS_OK
+        np.testing.assert_array_equal(d, best)
+        np.testing.assert_array_equal(lab, expect)
 
 
 budgets = st.sampled_from([(0.0, 0), (0.0, 3), (0.3, 0), (1.0, 2), (3.0, 256), (np.inf, 0)])

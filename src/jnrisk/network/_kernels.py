@@ -244,11 +244,15 @@ def scatter_rows(counts, cols, vals, dst, cols_out, vals_out):
 
 
 @njit(cache=True, nogil=True)
-def nearest_source_labels(indptr, indices, weight, arc_closed, sources, cutoff):
-    """Multi-source Dijkstra: for every node, the nearest source and its distance.
+def nearest_source_labels(indptr, indices, weight, arc_closed, sources, cutoff, scan_budget,
+                          scan_slack):
+    """Multi-source search: for every node, the nearest source and its distance.
 
-    Ties (equal distance) go to the smallest index into ``sources``: the heap is ordered by
-    (distance, source index), so the result does not depend on arc order.
+    Ties (equal distance) go to the smallest index into ``sources``: labels are ordered by
+    (distance, source index), so the result does not depend on arc order. Same two exact
+    phases as :func:`bounded_rows`: FIFO label-correcting from all sources at once, handing
+    the open nodes to a binary heap (Dijkstra) once it has scanned more than
+    ``scan_budget * reached + scan_slack`` nodes.
 
     Returns
     -------
@@ -266,33 +270,86 @@ def nearest_source_labels(indptr, indices, weight, arc_closed, sources, cutoff):
         s = sources[k]
         if s < 0 or s >= n:
             return label, dist, STATUS_BAD_SOURCE
-    # at most one entry per source plus one per successful relaxation (each arc relaxes
-    # successfully at most once per improvement of its head: bounded by n_arcs in total
-    # because a node's (dist, label) key only falls and is settled once)
-    hcap = indices.size + sources.size + 1
-    hkey = np.empty(hcap, dtype=np.float64)
-    hlab = np.empty(hcap, dtype=np.int64)
-    hnode = np.empty(hcap, dtype=np.int64)
-    size = 0
+    inq = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(max(n, 1), dtype=np.int64)
+    head = 0
+    tail = 0
+    qlen = 0
+    reached = 0
     for k in range(sources.size):
         s = sources[k]
         if label[s] != -1:  # duplicate source node: the first index wins
             continue
         dist[s] = 0.0
         label[s] = k
-        # push (0, k, s); keys are equal so only the label decides
+        inq[s] = True
+        queue[tail] = s
+        tail += 1
+        if tail == n:
+            tail = 0
+        qlen += 1
+        reached += 1
+    # ---- phase 1: FIFO label-correcting
+    scans = 0
+    while qlen > 0:
+        if scans > scan_budget * reached + scan_slack:
+            break
+        u = queue[head]
+        head += 1
+        if head == n:
+            head = 0
+        qlen -= 1
+        inq[u] = False
+        scans += 1
+        d = dist[u]
+        lab = label[u]
+        for a in range(indptr[u], indptr[u + 1]):
+            if use_mask and arc_closed[a]:
+                continue
+            v = indices[a]
+            nd = d + weight[a]
+            if nd <= cutoff and (nd < dist[v] or (nd == dist[v] and lab < label[v])):
+                if label[v] == -1:
+                    reached += 1
+                dist[v] = nd
+                label[v] = lab
+                if not inq[v]:
+                    inq[v] = True
+                    queue[tail] = v
+                    tail += 1
+                    if tail == n:
+                        tail = 0
+                    qlen += 1
+    if qlen == 0:
+        return label, dist, STATUS_OK
+    # ---- phase 2: Dijkstra from the current labels; the open nodes seed the heap. Each node
+    # is scanned at most once more, so at most n seeds + one push per arc
+    hcap = indices.size + n + 1
+    hkey = np.empty(hcap, dtype=np.float64)
+    hlab = np.empty(hcap, dtype=np.int64)
+    hnode = np.empty(hcap, dtype=np.int64)
+    size = 0
+    while qlen > 0:
+        u = queue[head]
+        head += 1
+        if head == n:
+            head = 0
+        qlen -= 1
+        inq[u] = False
+        nd = dist[u]
+        lab = label[u]
         i = size
         while i > 0:
             parent = (i - 1) >> 1
-            if hkey[parent] < 0.0 or (hkey[parent] == 0.0 and hlab[parent] <= k):
+            if hkey[parent] < nd or (hkey[parent] == nd and hlab[parent] <= lab):
                 break
             hkey[i] = hkey[parent]
             hlab[i] = hlab[parent]
             hnode[i] = hnode[parent]
             i = parent
-        hkey[i] = 0.0
-        hlab[i] = k
-        hnode[i] = s
+        hkey[i] = nd
+        hlab[i] = lab
+        hnode[i] = u
         size += 1
     while size > 0:
         d = hkey[0]
