@@ -61,33 +61,7 @@ def _pop(hk, hn, size):
 
 
 @njit(cache=True, nogil=True)
-def _link(k, j, head, nxt, prv):
-    h = head[j]
-    nxt[k] = h
-    prv[k] = -1
-    if h >= 0:
-        prv[h] = k
-    head[j] = k
-
-
-@njit(cache=True, nogil=True)
-def _unlink(k, j, head, nxt, prv):
-    p = prv[k]
-    n = nxt[k]
-    if p >= 0:
-        nxt[p] = n
-    else:
-        head[j] = n
-    if n >= 0:
-        prv[n] = p
-    nxt[k] = -1
-    prv[k] = -1
-
-
-@njit(cache=True, nogil=True)
-def _greedy_tight(
-    supply_rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m, head, nxt, prv
-):
+def _greedy_tight(supply_rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m):
     """Put remaining supply on tight arcs (reduced cost 0) into shelters with room."""
     n_blocks = supply_rem.shape[0]
     for i in range(n_blocks):
@@ -99,8 +73,6 @@ def _greedy_tight(
             j = shelter[k]
             if spare[j] > 0 and cost[k] + w[j] == vi:
                 a = r if r < spare[j] else spare[j]
-                if flow[k] == 0:
-                    _link(k, j, head, nxt, prv)
                 flow[k] += a
                 spare[j] -= a
                 r -= a
@@ -204,16 +176,17 @@ def _build_pairs(n_blocks, n_shel, indptr, shelter, cost, src, big_m):
 
 
 @njit(cache=True, nogil=True)
-def _activate(k, arc_cptr, arc_cands, c_pair, pfirst):
+def _activate(k, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey):
     for t in range(arc_cptr[k], arc_cptr[k + 1]):
         c = arc_cands[t]
         p = c_pair[c]
         if c < pfirst[p]:
             pfirst[p] = c
+            pkey[p] = c_key[c]
 
 
 @njit(cache=True, nogil=True)
-def _deactivate(k, arc_cptr, arc_cands, c_pair, pfirst, pair_cend, c_from, flow):
+def _deactivate(k, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey, pair_cend, c_from, flow):
     for t in range(arc_cptr[k], arc_cptr[k + 1]):
         c = arc_cands[t]
         p = c_pair[c]
@@ -223,6 +196,7 @@ def _deactivate(k, arc_cptr, arc_cands, c_pair, pfirst, pair_cend, c_from, flow)
             while q < end and flow[c_from[q]] == 0:
                 q += 1
             pfirst[p] = q
+            pkey[p] = c_key[q] if q < end else INF
 
 
 @njit(cache=True, nogil=True)
@@ -257,11 +231,8 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
     spare = capacity.copy()
     flow = np.zeros(n_arcs, np.int64)
     unserved = np.zeros(n_blocks, np.int64)
-    head = np.full(n_shel, -1, np.int64)
-    nxt = np.full(n_arcs, -1, np.int64)
-    prv = np.full(n_arcs, -1, np.int64)
 
-    _greedy_tight(rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m, head, nxt, prv)
+    _greedy_tight(rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m)
 
     # ---- warm-start repair: a shelter with a positive price must be full -------------------
     any_price = False
@@ -316,16 +287,13 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                     if cost[k] + w[j2] == m:
                         continue
                     flow[k] = 0
-                    _unlink(k, j2, head, nxt, prv)
                     spare[j2] += f
                     rem[i] += f
                     if w[j2] > 0 and not inq[j2]:
                         inq[j2] = True
                         queue[qt] = j2
                         qt += 1
-        _greedy_tight(
-            rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m, head, nxt, prv
-        )
+        _greedy_tight(rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m)
 
     # ---- successive shortest paths on the shelter graph ------------------------------------
     # A residual path alternates block -> shelter (forward) and shelter -> block (backward, on
@@ -339,12 +307,16 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
     )
     n_pairs = pair_to.shape[0]
     pfirst = np.empty(n_pairs, np.int64)
+    # key of the first active candidate (INF if none): the search reads only this
+    # sequential array, not the scattered candidate table
+    pkey = np.empty(n_pairs, np.int64)
     for p in range(n_pairs):
         c = pair_cend[p - 1] if p > 0 else 0
         end = pair_cend[p]
         while c < end and flow[c_from[c]] == 0:
             c += 1
         pfirst[p] = c
+        pkey[p] = c_key[c] if c < end else INF
 
     n_sn = n_shel + 1  # shelters + the unserved sink U (index n_shel, price 0)
     wu = np.zeros(n_sn, np.int64)
@@ -410,17 +382,17 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                 n_settled += 1
                 base = key - wu[j]
                 for p in range(pair_sptr[j], pair_sptr[j + 1]):
-                    c = pfirst[p]
-                    if c >= pair_cend[p]:
+                    ck = pkey[p]
+                    if ck == INF:
                         continue
                     j2 = pair_to[p]
-                    nd = base + c_key[c] + wu[j2]
+                    nd = base + ck + wu[j2]
                     if nd < dist[j2]:
                         if dist[j2] == INF:
                             touched[n_touched] = j2
                             n_touched += 1
                         dist[j2] = nd
-                        pred_c[j2] = c
+                        pred_c[j2] = pfirst[p]
                         hsize = heap_push(hk, hn, hsize, nd, j2)
             if target < 0:  # cannot happen: U is always reachable
                 status = STATUS_BROKEN_INVARIANT
@@ -453,19 +425,21 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                 if kt >= 0:
                     if flow[kt] == 0:
                         flow[kt] = delta
-                        _activate(kt, arc_cptr, arc_cands, c_pair, pfirst)
+                        _activate(kt, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey)
                     else:
                         flow[kt] += delta
                 kb = c_from[c]
                 flow[kb] -= delta
                 if flow[kb] == 0:
-                    _deactivate(kb, arc_cptr, arc_cands, c_pair, pfirst, pair_cend, c_from, flow)
+                    _deactivate(
+                        kb, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey, pair_cend, c_from, flow
+                    )
                 j = shelter[kb]
             k = pred_k[j]
             if k >= 0:
                 if flow[k] == 0:
                     flow[k] = delta
-                    _activate(k, arc_cptr, arc_cands, c_pair, pfirst)
+                    _activate(k, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey)
                 else:
                     flow[k] += delta
             rem[s] -= delta
@@ -481,20 +455,8 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
 
     for j in range(n_shel):
         w[j] = wu[j]
-    for i in range(n_blocks):
-        m = big_m
-        for k in range(indptr[i], indptr[i + 1]):
-            c = cost[k] + w[shelter[k]]
-            if c < m:
-                m = c
-        v[i] = m
-    head[:] = -1
-    for k in range(n_arcs):
-        if flow[k] > 0:
-            _link(k, shelter[k], head, nxt, prv)
-
-    price = smallest_prices(
-        n_blocks, indptr, shelter, cost, src, flow, unserved, v, w, big_m, head, nxt
+    price = _smallest_prices(
+        indptr, shelter, cost, capacity, spare, unserved, w, big_m, pair_to, pair_sptr, pkey
     )
     for j in range(n_shel):
         if price[j] < 0:
@@ -503,16 +465,20 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
 
 
 @njit(cache=True, nogil=True)
-def smallest_prices(n_blocks, indptr, shelter, cost, src, flow, unserved, v, w, big_m, head, nxt):
+def _smallest_prices(
+    indptr, shelter, cost, capacity, spare, unserved, w, big_m, pair_to, pair_sptr, pkey
+):
     """Smallest optimal shelter prices: ``max(0, -dist(t -> j))`` in the optimal residual graph.
 
     ``dist`` is the true (not reduced) shortest distance from the super sink t, whose residual
-    arcs go to every used shelter (cost 0) and to the unserved sink (cost 0). With potentials
-    (v, w) all reduced costs are >= 0, so one Dijkstra suffices; reduced distance D_j gives
-    ``dist = D_j - w_j``.
+    arcs go to every used shelter (cost 0) and to the unserved sink U (cost 0), and from U to
+    every block with unserved persons (cost -M). With potentials (v, w) all reduced costs are
+    >= 0, so one Dijkstra suffices; reduced distance D_j gives ``dist = D_j - w_j``. Blocks are
+    collapsed as in the search: the hop j -> block -> j' is the pair table's first active
+    candidate (``pkey``), and t -> U -> block -> j' is a seed. Paths that re-enter U are never
+    shorter than starting at U, so the (j, U) pairs are skipped.
     """
     n_shel = w.shape[0]
-    n_nodes = n_blocks + n_shel
     wmax = np.int64(0)
     for j in range(n_shel):
         if w[j] > wmax:
@@ -520,55 +486,50 @@ def smallest_prices(n_blocks, indptr, shelter, cost, src, flow, unserved, v, w, 
     price = np.zeros(n_shel, np.int64)
     if wmax == 0:
         return price
-    dist = np.full(n_nodes, INF, np.int64)
-    done = np.zeros(n_nodes, np.bool_)
-    n_arcs = shelter.shape[0]
-    hk = np.empty(2 * n_arcs + n_nodes + 2, np.int64)
-    hn = np.empty(2 * n_arcs + n_nodes + 2, np.int64)
+    dist = np.full(n_shel, INF, np.int64)
+    for j in range(n_shel):
+        if spare[j] < capacity[j]:  # shelter with flow: arc t->j, reduced cost w_j
+            dist[j] = w[j]
+    for i in range(unserved.shape[0]):
+        if unserved[i] > 0:  # t -> U -> i (reduced max(0, v_i - M) = 0) -> j
+            vi = big_m
+            for k in range(indptr[i], indptr[i + 1]):
+                c = cost[k] + w[shelter[k]]
+                if c < vi:
+                    vi = c
+            for k in range(indptr[i], indptr[i + 1]):
+                j = shelter[k]
+                nd = cost[k] + w[j] - vi
+                if nd < dist[j]:
+                    dist[j] = nd
+    done = np.zeros(n_shel, np.bool_)
+    cap = n_shel + pair_to.shape[0] + 1
+    hk = np.empty(cap, np.int64)
+    hn = np.empty(cap, np.int64)
     hsize = 0
     for j in range(n_shel):
-        if head[j] >= 0:  # shelter with flow: arc t->j, reduced cost w_j - 0
-            dist[n_blocks + j] = w[j]
-            hsize = heap_push(hk, hn, hsize, w[j], n_blocks + j)
-    for i in range(n_blocks):
-        if unserved[i] > 0:  # t -> U (reduced 0) -> i (reduced v_i - M)
-            d = v[i] - big_m
-            if d < 0:
-                d = 0  # cannot happen when the invariants hold
-            if d < dist[i]:
-                dist[i] = d
-                hsize = heap_push(hk, hn, hsize, d, i)
+        if dist[j] < INF:
+            hsize = heap_push(hk, hn, hsize, dist[j], j)
     while hsize > 0:
-        key, node, hsize = _pop(hk, hn, hsize)
+        key, j, hsize = _pop(hk, hn, hsize)
         if key >= wmax:
             break
-        if done[node] or key != dist[node]:
+        if done[j] or key != dist[j]:
             continue
-        done[node] = True
-        if node < n_blocks:
-            b = node
-            base = key - v[b]
-            for k in range(indptr[b], indptr[b + 1]):
-                jn = n_blocks + shelter[k]
-                nd = base + cost[k] + w[shelter[k]]
-                if nd < dist[jn]:
-                    dist[jn] = nd
-                    hsize = heap_push(hk, hn, hsize, nd, jn)
-        else:
-            j = node - n_blocks
-            k = head[j]
-            base = key - w[j]
-            while k >= 0:
-                b = src[k]
-                nd = base + v[b] - cost[k]
-                if nd < dist[b]:
-                    dist[b] = nd
-                    hsize = heap_push(hk, hn, hsize, nd, b)
-                k = nxt[k]
+        done[j] = True
+        base = key - w[j]
+        for p in range(pair_sptr[j], pair_sptr[j + 1]):
+            j2 = pair_to[p]
+            ck = pkey[p]
+            if j2 == n_shel or ck == INF:
+                continue
+            nd = base + ck + w[j2]
+            if nd < dist[j2]:
+                dist[j2] = nd
+                hsize = heap_push(hk, hn, hsize, nd, j2)
     for j in range(n_shel):
-        d = dist[n_blocks + j]
-        if d < w[j]:
-            price[j] = w[j] - d
+        if dist[j] < w[j]:
+            price[j] = w[j] - dist[j]
     return price
 
 
