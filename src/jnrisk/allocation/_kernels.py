@@ -32,6 +32,8 @@ flows that are no longer tight), so that any price vector gives the same exact o
 At the end the complementary-slackness conditions hold, which proves optimality; the shelter
 prices are then replaced by the *smallest* optimal prices (the saving of one extra place), found by
 one more Dijkstra from the super sink over the final residual graph.
+
+Also here: ``nearest_node_grid``, the bucket-grid nearest node that snaps both layers.
 """
 
 from __future__ import annotations
@@ -432,7 +434,16 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                 flow[kb] -= delta
                 if flow[kb] == 0:
                     _deactivate(
-                        kb, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey, pair_cend, c_from, flow
+                        kb,
+                        arc_cptr,
+                        arc_cands,
+                        c_pair,
+                        c_key,
+                        pfirst,
+                        pkey,
+                        pair_cend,
+                        c_from,
+                        flow,
                     )
                 j = shelter[kb]
             k = pred_k[j]
@@ -606,3 +617,150 @@ def guess_prices(supply, capacity, indptr, shelter, cost, big_m):
         if spare[j] == 0 and min_unserved_d[j] < big_m:
             price[j] = big_m - min_unserved_d[j]
     return price
+
+
+# ---- nearest network node (snapping) ---------------------------------------------------------
+#: Rings of grid cells searched around a point before it is left to the caller's KD-tree.
+SNAP_MAX_RINGS = 24
+
+
+@njit(cache=True, nogil=True)
+def _scan_cells(c0, c1, cell_ptr, px, py, cx_, cy_, cnode, best):
+    """Fold the nodes of cells c0..c1 (one run in cell order) into ``best = (d2, node, tie)``."""
+    d2_best, i_best, tie = best
+    for t in range(cell_ptr[c0], cell_ptr[c1 + 1]):
+        dx = px - cx_[t]
+        dy = py - cy_[t]
+        d2 = dx * dx + dy * dy
+        if d2 < d2_best:
+            d2_best = d2
+            i_best = cnode[t]
+            tie = False
+        elif d2 == d2_best:
+            tie = True
+    return d2_best, i_best, tie
+
+
+@njit(cache=True, nogil=True)
+def nearest_node_grid(node_x, node_y, qx, qy):
+    """Nearest node of each query point on a uniform bucket grid (about 2 nodes per cell).
+
+    Returns ``(node, dist, unresolved)``: ``dist = sqrt(dx * dx + dy * dy)`` exactly as
+    ``scipy.spatial.cKDTree.query`` computes it. ``unresolved`` marks points whose answer is
+    left to the caller (who asks a KD-tree): another node at exactly the same distance (the
+    tree's choice among ties depends on its layout), or no answer within ``SNAP_MAX_RINGS``
+    rings of cells (far outside or in a large empty area). Needs at least one node.
+    """
+    n = node_x.shape[0]
+    m = qx.shape[0]
+    x0 = node_x.min()
+    y0 = node_y.min()
+    wx = node_x.max() - x0
+    wy = node_y.max() - y0
+    cs = np.sqrt(2.0 * wx * wy / n) if wx > 0 and wy > 0 else 2.0 * max(wx, wy) / n
+    if not cs > 0:
+        cs = 1.0
+    ncx = min(int(wx / cs) + 1, n + 1)
+    ncy = min(int(wy / cs) + 1, n + 1)
+    if wx / cs > ncx or wy / cs > ncy:  # capped: make the cells cover the extent
+        cs = max(wx / (ncx - 0.5), wy / (ncy - 0.5))
+    n_cells = ncx * ncy
+    # counting sort of the nodes into cells; coordinates copied in cell order
+    cell_ptr = np.zeros(n_cells + 1, np.int64)
+    cell_of = np.empty(n, np.int64)
+    for i in range(n):
+        ix = min(int((node_x[i] - x0) / cs), ncx - 1)
+        iy = min(int((node_y[i] - y0) / cs), ncy - 1)
+        cell_of[i] = iy * ncx + ix
+        cell_ptr[cell_of[i] + 1] += 1
+    for c in range(n_cells):
+        cell_ptr[c + 1] += cell_ptr[c]
+    fill = cell_ptr[:-1].copy()
+    cnode = np.empty(n, np.int64)
+    cx_ = np.empty(n, np.float64)
+    cy_ = np.empty(n, np.float64)
+    for i in range(n):
+        t = fill[cell_of[i]]
+        fill[cell_of[i]] += 1
+        cnode[t] = i
+        cx_[t] = node_x[i]
+        cy_[t] = node_y[i]
+    # visit the points cell by cell: neighbouring points share cache lines of the grid
+    qcell = np.empty(m, np.int64)
+    qptr = np.zeros(n_cells + 1, np.int64)
+    for q in range(m):
+        fx = (qx[q] - x0) / cs
+        fy = (qy[q] - y0) / cs
+        ix = 0 if fx < 0 else (ncx - 1 if fx >= ncx else int(fx))
+        iy = 0 if fy < 0 else (ncy - 1 if fy >= ncy else int(fy))
+        qcell[q] = iy * ncx + ix
+        qptr[qcell[q] + 1] += 1
+    for c in range(n_cells):
+        qptr[c + 1] += qptr[c]
+    qorder = np.empty(m, np.int64)
+    for q in range(m):
+        qorder[qptr[qcell[q]]] = q
+        qptr[qcell[q]] += 1
+    # over-scan by a hair so that rounding in the cell bounds never hides a closer node or tie
+    slack = 1e-7 * cs + 1e-12 * (abs(x0) + abs(y0) + wx + wy)
+    node = np.empty(m, np.int64)
+    dist = np.empty(m, np.float64)
+    unresolved = np.zeros(m, np.bool_)
+    for oq in range(m):
+        q = qorder[oq]
+        px = qx[q]
+        py = qy[q]
+        ix = qcell[q] % ncx
+        iy = qcell[q] // ncx
+        best = (np.inf, np.int64(-1), False)
+        r = 1  # the 3 x 3 cells around the point first: three runs of nodes
+        for row in range(max(iy - 1, 0), min(iy + 1, ncy - 1) + 1):
+            c = row * ncx
+            best = _scan_cells(
+                c + max(ix - 1, 0),
+                c + min(ix + 1, ncx - 1),
+                cell_ptr,
+                px,
+                py,
+                cx_,
+                cy_,
+                cnode,
+                best,
+            )
+        while True:
+            # lower bound on the distance to any cell outside the square scanned so far
+            lb = np.inf
+            if ix - r > 0:
+                lb = min(lb, px - (x0 + (ix - r) * cs))
+            if ix + r < ncx - 1:
+                lb = min(lb, x0 + (ix + r + 1) * cs - px)
+            if iy - r > 0:
+                lb = min(lb, py - (y0 + (iy - r) * cs))
+            if iy + r < ncy - 1:
+                lb = min(lb, y0 + (iy + r + 1) * cs - py)
+            if lb == np.inf or (best[1] >= 0 and lb - slack > np.sqrt(best[0])):
+                break
+            r += 1
+            if r > SNAP_MAX_RINGS:
+                unresolved[q] = True
+                break
+            lo_x, hi_x = ix - r, ix + r
+            for row in range(max(iy - r, 0), min(iy + r, ncy - 1) + 1):
+                c = row * ncx
+                if row in (iy - r, iy + r):  # top or bottom edge of the ring: one run
+                    c0, c1 = c + max(lo_x, 0), c + min(hi_x, ncx - 1)
+                    best = _scan_cells(c0, c1, cell_ptr, px, py, cx_, cy_, cnode, best)
+                else:  # its left and right cells
+                    if lo_x >= 0:
+                        best = _scan_cells(
+                            c + lo_x, c + lo_x, cell_ptr, px, py, cx_, cy_, cnode, best
+                        )
+                    if hi_x < ncx:
+                        best = _scan_cells(
+                            c + hi_x, c + hi_x, cell_ptr, px, py, cx_, cy_, cnode, best
+                        )
+        node[q] = best[1]
+        dist[q] = np.sqrt(best[0])
+        if best[2]:
+            unresolved[q] = True
+    return node, dist, unresolved

@@ -133,11 +133,73 @@ def _capacity(shelters: Any, capacity_col: str, area_col: str, m2_per_person: fl
 
 
 def _snap_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
-    """Snap both layers in one KD-tree query; name the layer of any point off the network."""
+    """Snap both layers to their nearest nodes; name the layer of any point off the network.
+
+    Same answer as :func:`jnrisk.network.snap_points` (a KD-tree), found on a bucket grid:
+    building the KD-tree over every node cost more than the rest of the snapping. Points the
+    grid leaves open (exact ties, far away) are asked of the KD-tree.
+    """
+    import shapely
+
+    from jnrisk._validate import describe_rows
+
+    x, y = getattr(network, "x", None), getattr(network, "y", None)
+    n = len(population)
+    if (
+        x is None
+        or y is None
+        or network.crs is None
+        or network.n_nodes == 0
+        or not max_snap_m >= 0
+        or n + len(shelters) == 0
+    ):
+        node, dist = _snap_points_both(network, population, shelters, max_snap_m)
+    else:
+        from jnrisk.allocation import _kernels
+
+        xy = np.concatenate(
+            [
+                shapely.get_coordinates(population.geometry.to_numpy()),
+                shapely.get_coordinates(shelters.geometry.to_numpy()),
+            ]
+        )
+        node_x = np.ascontiguousarray(x, dtype=np.float64)
+        node_y = np.ascontiguousarray(y, dtype=np.float64)
+        node, dist, open_ = _kernels.nearest_node_grid(
+            node_x, node_y, np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+        )
+        open_ |= ~np.isfinite(xy).all(axis=1)
+        if open_.any():
+            from scipy.spatial import cKDTree
+
+            d, i = cKDTree(np.column_stack([node_x, node_y])).query(xy[open_], k=1)
+            node[open_] = i
+            dist[open_] = d
+    far = dist > max_snap_m
+    out = []
+    for name, gdf, sl in (
+        ("population", population, slice(0, n)),
+        ("shelters", shelters, slice(n, None)),
+    ):
+        nd, d, f = node[sl], dist[sl], far[sl]
+        if f.any():
+            raise DataError(
+                f"{name}: {int(f.sum()):,} of {len(f):,} points lie more than "
+                f"{max_snap_m:g} m from the network (up to {d[f].max():,.0f} m) at "
+                f"{describe_rows(gdf.index[f])}; they are off the network (outside its "
+                f"extent, a missing road, or a wrong CRS/location). Fix them, extend the "
+                f"roads, or raise max_snap_m."
+            )
+        out.append((nd, d))
+    return out
+
+
+def _snap_points_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
+    """Both layers through :func:`snap_points` (which raises on a network without nodes or
+    coordinates, and on a bad ``max_snap_m``)."""
     import geopandas as gpd
     import pandas as pd
 
-    from jnrisk._validate import describe_rows
     from jnrisk.network import snap_points
 
     both = gpd.GeoDataFrame(
@@ -148,23 +210,7 @@ def _snap_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
         crs=population.crs,
     )
     snap = snap_points(network, both, max_snap_m=max_snap_m, on_far="ignore")
-    n = len(population)
-    out = []
-    for name, gdf, sl in (
-        ("population", population, slice(0, n)),
-        ("shelters", shelters, slice(n, None)),
-    ):
-        node, dist, far = snap.node[sl], snap.snap_distance_m[sl], snap.too_far[sl]
-        if far.any():
-            raise DataError(
-                f"{name}: {int(far.sum()):,} of {len(far):,} points lie more than "
-                f"{max_snap_m:g} m from the network (up to {dist[far].max():,.0f} m) at "
-                f"{describe_rows(gdf.index[far])}; they are off the network (outside its "
-                f"extent, a missing road, or a wrong CRS/location). Fix them, extend the "
-                f"roads, or raise max_snap_m."
-            )
-        out.append((node, dist))
-    return out
+    return snap.node, snap.snap_distance_m
 
 
 def _block_shelter_arcs(
