@@ -590,6 +590,10 @@ def guess_prices(supply, capacity, indptr, shelter, cost, big_m):
     order = np.argsort(nearest, kind="mergesort")
     spare = capacity.copy()
     min_unserved_d = np.full(n_shel, INF, np.int64)
+    max_deg = 0
+    for i in range(n_blocks):
+        max_deg = max(max_deg, indptr[i + 1] - indptr[i])
+    arc_order = np.empty(max_deg, np.int64)
     for t in range(n_blocks):
         i = order[t]
         r = supply[i]
@@ -597,7 +601,14 @@ def guess_prices(supply, capacity, indptr, shelter, cost, big_m):
             continue
         lo = indptr[i]
         hi = indptr[i + 1]
-        arc_order = np.argsort(cost[lo:hi], kind="mergesort")
+        # stable insertion sort of the block's arcs by cost (few arcs; no allocation)
+        for q in range(hi - lo):
+            k = lo + q
+            u = q
+            while u > 0 and cost[lo + arc_order[u - 1]] > cost[k]:
+                arc_order[u] = arc_order[u - 1]
+                u -= 1
+            arc_order[u] = q
         for q in range(hi - lo):
             k = lo + arc_order[q]
             j = shelter[k]
