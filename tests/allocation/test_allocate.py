@@ -176,6 +176,31 @@ def test_inputs_not_mutated(city):
     assert blocks.equals(b0) and shelters.equals(s0)
 
 
+def test_tables_are_snapshots_and_agree_with_summary(city):
+    _, net, blocks, shelters = city
+    b, s = blocks.copy(), shelters.copy()
+    res = allocate_shelters(b, s, net, max_walk_m=500.0)
+    # the tables are built on first access: later edits of the inputs must not leak in
+    b["persons"] = -1
+    b.geometry = b.geometry.translate(7, 7)
+    s.loc[s.index[0], "effective_area_m2"] = -3.0
+    un, sh, fl = res.unserved, res.shelters, res.flows
+    assert un["persons"].gt(0).all() and sh["effective_area_m2"].ge(0).all()
+    np.testing.assert_array_equal(
+        shapely.get_coordinates(fl.geometry.to_numpy())[0::2],
+        shapely.get_coordinates(blocks.geometry.loc[fl["block"]].to_numpy()),
+    )
+    assert res.shelters is sh  # built once
+    # summary() (from the arrays) says what the tables say
+    smry = res.summary()
+    assert smry["served_persons"] == fl["persons"].sum()
+    assert smry["max_walk_m"] == fl["walk_m"].max()
+    assert smry["n_full_shelters"] == sh["full"].sum()
+    assert smry["n_shelters_short"] == (sh["shelter_price"] > 0).sum()
+    assert smry["n_shelters"] == len(sh) == len(shelters)
+    assert smry["unserved_persons"] == un["unserved_persons"].sum()
+
+
 @pytest.mark.parametrize(
     ("change", "error", "words"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,10 @@ __all__ = ["AllocationResult", "allocate_shelters", "greedy_nearest"]
 @dataclass(frozen=True)
 class AllocationResult:
     """Who walks to which shelter.
+
+    ``flows``, ``shelters`` and ``unserved`` are built from the arrays on first access (and
+    then kept): a caller that only needs ``summary()`` or ``solution`` does not pay for the
+    GeoDataFrames.
 
     Attributes
     ----------
@@ -46,15 +51,74 @@ class AllocationResult:
         ``solution.flow``): shelter positions and walk [m].
     """
 
-    flows: Any
-    shelters: Any
-    unserved: Any
     solution: TransportSolution
     max_walk_m: float
     total_persons: int = 0
     arc_indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64), repr=False)
     arc_shelter: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     arc_walk_m: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    #: (population, shelters, persons, capacity) the tables are built from
+    _inputs: tuple = field(default=(), repr=False, compare=False)
+
+    def _assigned(self) -> np.ndarray:
+        fs = self.arc_shelter[self.solution.flow > 0]
+        flow = self.solution.flow[self.solution.flow > 0]
+        n_shel = self._inputs[3].shape[0]
+        return np.bincount(fs, weights=flow, minlength=n_shel).astype(np.int64)
+
+    @cached_property
+    def flows(self) -> Any:
+        import geopandas as gpd
+        import pandas as pd
+        import shapely
+
+        population, shelters, persons, _ = self._inputs
+        sol = self.solution
+        blk = np.repeat(np.arange(persons.shape[0], dtype=np.int64), np.diff(self.arc_indptr))
+        on = sol.flow > 0
+        fb, fs = blk[on], self.arc_shelter[on]
+        bxy = shapely.get_coordinates(population.geometry.to_numpy())
+        sxy = shapely.get_coordinates(shelters.geometry.to_numpy())
+        coords = np.stack([bxy[fb], sxy[fs]], axis=1) if fb.size else np.zeros((0, 2, 2))
+        flows = gpd.GeoDataFrame(
+            {
+                "block": population.index.to_numpy()[fb],
+                "shelter": shelters.index.to_numpy()[fs],
+                "persons": sol.flow[on],
+                "walk_m": self.arc_walk_m[on],
+            },
+            geometry=shapely.linestrings(coords) if fb.size else gpd.GeoSeries([]),
+            crs=population.crs,
+        )
+        flows.index = pd.RangeIndex(len(flows))
+        return flows
+
+    @cached_property
+    def shelters(self) -> Any:
+        _, shelters, _, capacity = self._inputs
+        assigned = self._assigned()
+        sh = shelters.copy()
+        sh["capacity_persons"] = capacity
+        sh["assigned_persons"] = assigned
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sh["utilisation_pct"] = np.where(capacity > 0, 100.0 * assigned / capacity, np.nan)
+        sh["full"] = (assigned >= capacity) & (capacity > 0)
+        sh["shelter_price"] = self.solution.shelter_price
+        return sh
+
+    @cached_property
+    def unserved(self) -> Any:
+        import geopandas as gpd
+
+        population, _, persons, _ = self._inputs
+        sol = self.solution
+        mask = sol.unserved > 0
+        un = population.loc[mask].copy()
+        un["served_persons"] = (persons - sol.unserved)[mask]
+        un["unserved_persons"] = sol.unserved[mask]
+        if not isinstance(un, gpd.GeoDataFrame):  # pragma: no cover - loc keeps the type
+            un = gpd.GeoDataFrame(un, geometry=population.geometry.name, crs=population.crs)
+        return un
 
     def to_geodataframe(self):
         """The ``flows`` GeoDataFrame (one row per block -> shelter assignment)."""
@@ -67,8 +131,10 @@ class AllocationResult:
         ``n_shelters_short`` counts shelters with a positive ``shelter_price``: full shelters
         where one more place would reduce the objective (someone unserved or walking further).
         """
-        persons = self.flows["persons"].to_numpy(dtype=np.float64)
-        walk = self.flows["walk_m"].to_numpy(dtype=np.float64)
+        # from the arrays behind ``flows`` and ``shelters`` (same numbers, no tables built)
+        on = self.solution.flow > 0
+        persons = self.solution.flow[on].astype(np.float64)
+        walk = np.asarray(self.arc_walk_m[on], dtype=np.float64)
         served = int(persons.sum())
         out: dict[str, Any] = {
             "total_persons": int(self.total_persons),
@@ -97,15 +163,16 @@ class AllocationResult:
                 p95_walk_m=math.nan,
                 max_walk_m=math.nan,
             )
-        sh = self.shelters
-        price = sh["shelter_price"].to_numpy(dtype=np.float64)
+        capacity = self._inputs[3]
+        assigned = self._assigned()
+        price = self.solution.shelter_price
         out.update(
             total_walk_person_m=float(self.solution.travel),
             objective=float(self.solution.objective),
-            n_shelters=len(sh),
-            n_full_shelters=int(sh["full"].sum()),
+            n_shelters=int(capacity.shape[0]),
+            n_full_shelters=int(((assigned >= capacity) & (capacity > 0)).sum()),
             n_shelters_short=int(np.nansum(price > 0)),
-            n_overloaded_shelters=int((sh["assigned_persons"] > sh["capacity_persons"]).sum()),
+            n_overloaded_shelters=int((assigned > capacity).sum()),
             status=self.solution.status,
         )
         return out
@@ -308,52 +375,15 @@ def _warm_prices(warm_start: Any, shelters: Any) -> Any:
 
 
 def _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m):
-    import geopandas as gpd
-    import pandas as pd
-    import shapely
-
-    n_blocks = persons.shape[0]
-    blk = np.repeat(np.arange(n_blocks, dtype=np.int64), np.diff(indptr))
-    on = sol.flow > 0
-    fb, fs = blk[on], shel[on]
-    bxy = shapely.get_coordinates(population.geometry.to_numpy())
-    sxy = shapely.get_coordinates(shelters.geometry.to_numpy())
-    coords = np.stack([bxy[fb], sxy[fs]], axis=1) if fb.size else np.zeros((0, 2, 2))
-    flows = gpd.GeoDataFrame(
-        {
-            "block": population.index.to_numpy()[fb],
-            "shelter": shelters.index.to_numpy()[fs],
-            "persons": sol.flow[on],
-            "walk_m": walk[on],
-        },
-        geometry=shapely.linestrings(coords) if fb.size else gpd.GeoSeries([]),
-        crs=population.crs,
-    )
-    assigned = np.bincount(fs, weights=sol.flow[on], minlength=len(shelters)).astype(np.int64)
-    sh = shelters.copy()
-    sh["capacity_persons"] = capacity
-    sh["assigned_persons"] = assigned
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sh["utilisation_pct"] = np.where(capacity > 0, 100.0 * assigned / capacity, np.nan)
-    sh["full"] = (assigned >= capacity) & (capacity > 0)
-    sh["shelter_price"] = sol.shelter_price
-    mask = sol.unserved > 0
-    un = population.loc[mask].copy()
-    un["served_persons"] = (persons - sol.unserved)[mask]
-    un["unserved_persons"] = sol.unserved[mask]
-    if not isinstance(un, gpd.GeoDataFrame):  # pragma: no cover - loc keeps the type
-        un = gpd.GeoDataFrame(un, geometry=population.geometry.name, crs=population.crs)
-    flows.index = pd.RangeIndex(len(flows))
     return AllocationResult(
-        flows=flows,
-        shelters=sh,
-        unserved=un,
         solution=sol,
         max_walk_m=float(max_walk_m),
         total_persons=int(persons.sum()),
         arc_indptr=indptr,
         arc_shelter=shel,
         arc_walk_m=walk,
+        # shallow copies: copy-on-write keeps the caller's later edits out of the tables
+        _inputs=(population.copy(deep=False), shelters.copy(deep=False), persons, capacity),
     )
 
 
