@@ -225,6 +225,16 @@ def test_tables_are_snapshots_and_agree_with_summary(city):
             ["shelters", "from the network"],
         ),
         (lambda b, s: (b.set_geometry(b.buffer(5)), s), DataError, ["Point"]),
+        (
+            lambda b, s: (b, s.set_geometry([None, *s.geometry.iloc[1:]], crs=s.crs)),
+            DataError,
+            ["shelters", "missing or empty", "S0"],
+        ),
+        (
+            lambda b, s: (b.set_geometry([shapely.Point(), *b.geometry.iloc[1:]], crs=b.crs), s),
+            DataError,
+            ["population", "missing or empty", "1000"],
+        ),
     ],
 )
 def test_bad_input(city, change, error, words):

@@ -180,9 +180,16 @@ class AllocationResult:
 
 def _points(gdf: Any, name: str) -> None:
     import geopandas as gpd
+    import shapely
 
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise SchemaError(f"{name} must be a geopandas.GeoDataFrame, got {type(gdf).__name__}.")
+    # all present, non-empty, valid Points: the common case, checked on the shapely array
+    # (geopandas' geom_type strings cost more); anything else gets the full messages
+    g = gdf.geometry.to_numpy()
+    points = (shapely.get_type_id(g) == 0).all() and not shapely.is_empty(g).any()
+    if points and shapely.is_valid(g).all():
+        return
     valid_geometry(gdf, name=name, geom_types=["Point"])
 
 
