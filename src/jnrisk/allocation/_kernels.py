@@ -87,111 +87,127 @@ def _greedy_tight(supply_rem, spare, indptr, shelter, cost, v, w, flow, unserved
 
 
 @njit(cache=True, nogil=True)
-def _build_pairs(n_blocks, n_shel, indptr, shelter, cost, src, big_m):
+def _build_pairs(n_blocks, n_shel, indptr, shelter, cost, big_m, idx):
     """Hop candidates between shelters, grouped by (from shelter, to shelter), sorted by key.
 
     Candidate c says: a block b with flow on arc ``c_from[c]`` (to shelter j) could move to
     arc ``c_to[c]`` (to shelter j', or -1 for the unserved sink U = n_shel) at the real cost
     change ``c_key[c] = cost[c_to] - cost[c_from]`` (``M - cost[c_from]`` for U).
     Candidates are written straight into their (j, j') slot through a dense pair table, so
-    the build is two sequential passes over the arcs plus small per-pair sorts.
+    the build is two sequential passes over the arcs plus small per-pair sorts. Index arrays
+    take the dtype of ``idx`` (int32 when the caller knows they fit: half the memory).
     """
     n_sn = n_shel + 1
     n_arcs = shelter.shape[0]
-    pair_of = np.full(n_shel * n_sn, -1, np.int64)
-    # pass 1: pair ids (numbered by (j, j')) and candidate counts
-    cnt_code = np.zeros(n_shel * n_sn, np.int64)
+    # pass 1: candidate counts per (j, j') code; then the same table holds the pair ids
+    code_tab = np.zeros(n_shel * n_sn, idx.dtype)
     for b in range(n_blocks):
         for k1 in range(indptr[b], indptr[b + 1]):
             j = shelter[k1]
-            cnt_code[j * n_sn + n_shel] += 1
+            code_tab[j * n_sn + n_shel] += 1
             for k2 in range(indptr[b], indptr[b + 1]):
                 if shelter[k2] != j:
-                    cnt_code[j * n_sn + shelter[k2]] += 1
+                    code_tab[j * n_sn + shelter[k2]] += 1
     n_pairs = 0
     for code in range(n_shel * n_sn):
-        if cnt_code[code] > 0:
-            pair_of[code] = n_pairs
+        if code_tab[code] > 0:
             n_pairs += 1
     pair_to = np.empty(n_pairs, np.int64)
     pair_cend = np.empty(n_pairs, np.int64)
     pair_sptr = np.zeros(n_shel + 1, np.int64)
     fill = np.empty(n_pairs, np.int64)
     n_c = 0
+    p = 0
     for code in range(n_shel * n_sn):
-        p = pair_of[code]
-        if p >= 0:
+        if code_tab[code] > 0:  # numbered by (j, j')
             pair_to[p] = code % n_sn
             pair_sptr[code // n_sn + 1] += 1
             fill[p] = n_c
-            n_c += cnt_code[code]
+            n_c += code_tab[code]
             pair_cend[p] = n_c
+            code_tab[code] = p
+            p += 1
     for j in range(n_shel):
         pair_sptr[j + 1] += pair_sptr[j]
     # pass 2: write candidates into their slots
-    c_from = np.empty(n_c, np.int64)
-    c_to = np.empty(n_c, np.int64)
+    c_from = np.empty(n_c, idx.dtype)
+    c_to = np.empty(n_c, idx.dtype)
     c_key = np.empty(n_c, np.int64)
-    c_pair = np.empty(n_c, np.int64)
     for b in range(n_blocks):
         for k1 in range(indptr[b], indptr[b + 1]):
             j = shelter[k1]
-            p = pair_of[j * n_sn + n_shel]
+            p = code_tab[j * n_sn + n_shel]
             t = fill[p]
             fill[p] += 1
             c_from[t] = k1
             c_to[t] = -1
             c_key[t] = big_m - cost[k1]
-            c_pair[t] = p
             for k2 in range(indptr[b], indptr[b + 1]):
                 if shelter[k2] != j:
-                    p = pair_of[j * n_sn + shelter[k2]]
+                    p = code_tab[j * n_sn + shelter[k2]]
                     t = fill[p]
                     fill[p] += 1
                     c_from[t] = k1
                     c_to[t] = k2
                     c_key[t] = cost[k2] - cost[k1]
-                    c_pair[t] = p
-    # sort each (small) pair run by key
+    # sort each (small) pair run by key, through scratch buffers (no temporaries per pair)
+    max_run = 0
+    start = 0
+    for p in range(n_pairs):
+        max_run = max(max_run, pair_cend[p] - start)
+        start = pair_cend[p]
+    tmp_from = np.empty(max_run, idx.dtype)
+    tmp_to = np.empty(max_run, idx.dtype)
+    tmp_key = np.empty(max_run, np.int64)
     start = 0
     for p in range(n_pairs):
         end = pair_cend[p]
-        if end - start > 1:
-            o = np.argsort(c_key[start:end]) + start
-            c_from[start:end] = c_from[o]
-            c_to[start:end] = c_to[o]
-            c_key[start:end] = c_key[o]
+        n = end - start
+        if n > 1:
+            o = np.argsort(c_key[start:end])
+            tmp_from[:n] = c_from[start:end]
+            tmp_to[:n] = c_to[start:end]
+            tmp_key[:n] = c_key[start:end]
+            for r in range(n):
+                c_from[start + r] = tmp_from[o[r]]
+                c_to[start + r] = tmp_to[o[r]]
+                c_key[start + r] = tmp_key[o[r]]
         start = end
-    # candidates by their "from" arc
-    arc_cptr = np.zeros(n_arcs + 1, np.int64)
+    # candidates by their "from" arc, each with its pair (no lookup by c later)
+    arc_cptr = np.zeros(n_arcs + 1, idx.dtype)
     for c in range(n_c):
         arc_cptr[c_from[c] + 1] += 1
     for k in range(n_arcs):
         arc_cptr[k + 1] += arc_cptr[k]
     afill = arc_cptr[:-1].copy()
-    arc_cands = np.empty(n_c, np.int64)
-    for c in range(n_c):
-        k = c_from[c]
-        arc_cands[afill[k]] = c
-        afill[k] += 1
-    return c_from, c_to, c_key, c_pair, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands
+    arc_cands = np.empty(n_c, idx.dtype)
+    arc_cpair = np.empty(n_c, idx.dtype)
+    start = 0
+    for p in range(n_pairs):
+        for c in range(start, pair_cend[p]):
+            k = c_from[c]
+            arc_cands[afill[k]] = c
+            arc_cpair[afill[k]] = p
+            afill[k] += 1
+        start = pair_cend[p]
+    return c_from, c_to, c_key, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands, arc_cpair
 
 
 @njit(cache=True, nogil=True)
-def _activate(k, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey):
+def _activate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey):
     for t in range(arc_cptr[k], arc_cptr[k + 1]):
         c = arc_cands[t]
-        p = c_pair[c]
+        p = arc_cpair[t]
         if c < pfirst[p]:
             pfirst[p] = c
             pkey[p] = c_key[c]
 
 
 @njit(cache=True, nogil=True)
-def _deactivate(k, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey, pair_cend, c_from, flow):
+def _deactivate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey, pair_cend, c_from, flow):
     for t in range(arc_cptr[k], arc_cptr[k + 1]):
         c = arc_cands[t]
-        p = c_pair[c]
+        p = arc_cpair[t]
         if pfirst[p] == c:
             q = c + 1
             end = pair_cend[p]
@@ -201,12 +217,21 @@ def _deactivate(k, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey, pair_cend, 
             pkey[p] = c_key[q] if q < end else INF
 
 
+def index_dtype(indptr) -> type:
+    """int32 if every candidate index of ``_build_pairs`` fits (< 2**31), else int64."""
+    deg = np.diff(indptr)
+    n_cand = int(np.dot(deg, deg)) if deg.size else 0
+    return np.int32 if max(n_cand, int(indptr[-1])) < 2**31 - 1 else np.int64
+
+
 @njit(cache=True, nogil=True)
-def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price0):
+def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price0, idx):
     """Exact integer transportation problem; see the module docstring.
 
     Returns ``(flow[E], unserved[P], price[S], status, n_dijkstra)``; ``price`` is the smallest
-    optimal dual of each capacity constraint (scaled integer units).
+    optimal dual of each capacity constraint (scaled integer units). ``idx`` is an empty int32
+    (or int64) array whose dtype the candidate index arrays take: int32 whenever the arcs and
+    ``sum(degree**2)`` candidates stay below 2**31 (see ``index_dtype``).
     """
     n_blocks = supply.shape[0]
     n_shel = capacity.shape[0]
@@ -304,8 +329,8 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
     # the hop j -> j' through block b costs cost_bj' - cost_bj (static), and the cheapest hop
     # among the blocks *currently* using j is kept per shelter pair in a static sorted list
     # with a "first active" pointer.
-    (c_from, c_to, c_key, c_pair, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands) = (
-        _build_pairs(n_blocks, n_shel, indptr, shelter, cost, src, big_m)
+    (c_from, c_to, c_key, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands, arc_cpair) = (
+        _build_pairs(n_blocks, n_shel, indptr, shelter, cost, big_m, idx)
     )
     n_pairs = pair_to.shape[0]
     pfirst = np.empty(n_pairs, np.int64)
@@ -427,7 +452,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                 if kt >= 0:
                     if flow[kt] == 0:
                         flow[kt] = delta
-                        _activate(kt, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey)
+                        _activate(kt, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey)
                     else:
                         flow[kt] += delta
                 kb = c_from[c]
@@ -437,7 +462,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                         kb,
                         arc_cptr,
                         arc_cands,
-                        c_pair,
+                        arc_cpair,
                         c_key,
                         pfirst,
                         pkey,
@@ -450,7 +475,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
             if k >= 0:
                 if flow[k] == 0:
                     flow[k] = delta
-                    _activate(k, arc_cptr, arc_cands, c_pair, c_key, pfirst, pkey)
+                    _activate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey)
                 else:
                     flow[k] += delta
             rem[s] -= delta

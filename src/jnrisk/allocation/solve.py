@@ -306,6 +306,7 @@ def solve_transport(
         icost,
         np.int64(m_scaled),
         price0,
+        np.zeros(0, _kernels.index_dtype(indptr)),
     )
     if status != _kernels.STATUS_OK:
         raise SolverError(_kernels.STATUS_MESSAGES.get(int(status), f"status {status}"))
