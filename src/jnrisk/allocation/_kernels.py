@@ -657,7 +657,7 @@ def guess_prices(supply, capacity, indptr, shelter, cost, big_m):
 
 # ---- nearest network node (snapping) ---------------------------------------------------------
 #: Rings of grid cells searched around a point before it is left to the caller's KD-tree.
-SNAP_MAX_RINGS = 24
+SNAP_MAX_RINGS = 48
 
 
 @njit(cache=True, nogil=True)
@@ -678,14 +678,33 @@ def _scan_cells(c0, c1, cell_ptr, px, py, cx_, cy_, cnode, best):
 
 
 @njit(cache=True, nogil=True)
+def _grid_shape(wx, wy, cs, max_cells):
+    """(cell size, columns, rows) covering a wx x wy extent with at most ~max_cells cells."""
+    if not cs > 0:
+        cs = 1.0
+    if wx * wy / (cs * cs) > max_cells:
+        cs = np.sqrt(wx * wy / max_cells)
+    ncx = min(int(wx / cs) + 1, max_cells + 1)
+    ncy = min(int(wy / cs) + 1, max_cells + 1)
+    if wx / cs > ncx or wy / cs > ncy:  # capped: make the cells cover the extent
+        cs = max(wx / (ncx - 0.5), wy / (ncy - 0.5))
+    return cs, ncx, ncy
+
+
+@njit(cache=True, nogil=True)
 def nearest_node_grid(node_x, node_y, qx, qy):
-    """Nearest node of each query point on a uniform bucket grid (about 2 nodes per cell).
+    """Nearest node of each query point on a uniform bucket grid.
 
     Returns ``(node, dist, unresolved)``: ``dist = sqrt(dx * dx + dy * dy)`` exactly as
     ``scipy.spatial.cKDTree.query`` computes it. ``unresolved`` marks points whose answer is
     left to the caller (who asks a KD-tree): another node at exactly the same distance (the
     tree's choice among ties depends on its layout), or no answer within ``SNAP_MAX_RINGS``
-    rings of cells (far outside or in a large empty area). Needs at least one node.
+    rings of cells (far outside or in a large empty area). Needs at least one node; fewer
+    than 2**31 nodes and points.
+
+    The cell size starts at ~2 nodes per cell over the extent, then shrinks (up to 2 cells
+    per node) until the cells the points fall in hold ~2 nodes on average: real networks are
+    dense where people live and sparse elsewhere.
     """
     n = node_x.shape[0]
     m = qx.shape[0]
@@ -693,17 +712,26 @@ def nearest_node_grid(node_x, node_y, qx, qy):
     y0 = node_y.min()
     wx = node_x.max() - x0
     wy = node_y.max() - y0
-    cs = np.sqrt(2.0 * wx * wy / n) if wx > 0 and wy > 0 else 2.0 * max(wx, wy) / n
-    if not cs > 0:
-        cs = 1.0
-    ncx = min(int(wx / cs) + 1, n + 1)
-    ncy = min(int(wy / cs) + 1, n + 1)
-    if wx / cs > ncx or wy / cs > ncy:  # capped: make the cells cover the extent
-        cs = max(wx / (ncx - 0.5), wy / (ncy - 0.5))
+    area = wx * wy if wx > 0 and wy > 0 else max(wx, wy) ** 2 / n
+    cs, ncx, ncy = _grid_shape(wx, wy, np.sqrt(2.0 * area / n), n)
+    if m > 0:  # mean node count of the points' cells at this size
+        cnt = np.zeros(ncx * ncy, np.int32)
+        for i in range(n):
+            ix = min(int((node_x[i] - x0) / cs), ncx - 1)
+            iy = min(int((node_y[i] - y0) / cs), ncy - 1)
+            cnt[iy * ncx + ix] += 1
+        tot = 0.0
+        for q in range(m):
+            fx = (qx[q] - x0) / cs
+            fy = (qy[q] - y0) / cs
+            if fx >= 0 and fy >= 0 and fx < ncx and fy < ncy:
+                tot += cnt[int(fy) * ncx + int(fx)]
+        if tot / m > 2.0:
+            cs, ncx, ncy = _grid_shape(wx, wy, cs * np.sqrt(2.0 * m / tot), 2 * n)
     n_cells = ncx * ncy
     # counting sort of the nodes into cells; coordinates copied in cell order
-    cell_ptr = np.zeros(n_cells + 1, np.int64)
-    cell_of = np.empty(n, np.int64)
+    cell_ptr = np.zeros(n_cells + 1, np.int32)
+    cell_of = np.empty(n, np.int32)
     for i in range(n):
         ix = min(int((node_x[i] - x0) / cs), ncx - 1)
         iy = min(int((node_y[i] - y0) / cs), ncy - 1)
@@ -722,8 +750,8 @@ def nearest_node_grid(node_x, node_y, qx, qy):
         cx_[t] = node_x[i]
         cy_[t] = node_y[i]
     # visit the points cell by cell: neighbouring points share cache lines of the grid
-    qcell = np.empty(m, np.int64)
-    qptr = np.zeros(n_cells + 1, np.int64)
+    qcell = np.empty(m, np.int32)
+    qptr = np.zeros(n_cells + 1, np.int32)
     for q in range(m):
         fx = (qx[q] - x0) / cs
         fy = (qy[q] - y0) / cs
@@ -749,20 +777,19 @@ def nearest_node_grid(node_x, node_y, qx, qy):
         ix = qcell[q] % ncx
         iy = qcell[q] // ncx
         best = (np.inf, np.int64(-1), False)
-        r = 1  # the 3 x 3 cells around the point first: three runs of nodes
-        for row in range(max(iy - 1, 0), min(iy + 1, ncy - 1) + 1):
-            c = row * ncx
-            best = _scan_cells(
-                c + max(ix - 1, 0),
-                c + min(ix + 1, ncx - 1),
-                cell_ptr,
-                px,
-                py,
-                cx_,
-                cy_,
-                cnode,
-                best,
-            )
+        # its own cell, then the 8 around it unless they are surely farther than the best
+        best = _scan_cells(qcell[q], qcell[q], cell_ptr, px, py, cx_, cy_, cnode, best)
+        for cyy in range(max(iy - 1, 0), min(iy + 1, ncy - 1) + 1):
+            gy = max(y0 + cyy * cs - py, py - (y0 + (cyy + 1) * cs), 0.0)
+            for cxx in range(max(ix - 1, 0), min(ix + 1, ncx - 1) + 1):
+                if cxx == ix and cyy == iy:
+                    continue
+                gx = max(x0 + cxx * cs - px, px - (x0 + (cxx + 1) * cs), 0.0)
+                if best[1] >= 0 and np.sqrt(gx * gx + gy * gy) - slack > np.sqrt(best[0]):
+                    continue
+                c = cyy * ncx + cxx
+                best = _scan_cells(c, c, cell_ptr, px, py, cx_, cy_, cnode, best)
+        r = 1
         while True:
             # lower bound on the distance to any cell outside the square scanned so far
             lb = np.inf
