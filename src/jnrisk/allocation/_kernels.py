@@ -45,6 +45,9 @@ from jnrisk._heap_kernels import heap_pop, heap_push
 
 #: "Infinite" distance; the wrapper keeps every cost and the penalty below 2**58.
 INF = np.int64(4611686018427387904)  # 2**62
+#: Key of a pair without active candidate: base + NO_HOP + w > INF for every reduced base
+#: >= -2**59 and w >= 0, and < 2**63, so the relaxation needs no test.
+NO_HOP = np.int64(5764607523034234880)  # 2**62 + 2**60
 
 STATUS_OK = 0
 STATUS_BROKEN_INVARIANT = 1
@@ -194,17 +197,17 @@ def _build_pairs(n_blocks, n_shel, indptr, shelter, cost, big_m, idx):
 
 
 @njit(cache=True, nogil=True)
-def _activate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey):
+def _activate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, hop):
     for t in range(arc_cptr[k], arc_cptr[k + 1]):
         c = arc_cands[t]
         p = arc_cpair[t]
         if c < pfirst[p]:
             pfirst[p] = c
-            pkey[p] = c_key[c]
+            hop[p, 0] = c_key[c]
 
 
 @njit(cache=True, nogil=True)
-def _deactivate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey, pair_cend, c_from, flow):
+def _deactivate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, hop, pair_cend, c_from, flow):
     for t in range(arc_cptr[k], arc_cptr[k + 1]):
         c = arc_cands[t]
         p = arc_cpair[t]
@@ -214,7 +217,7 @@ def _deactivate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey, pair_cen
             while q < end and flow[c_from[q]] == 0:
                 q += 1
             pfirst[p] = q
-            pkey[p] = c_key[q] if q < end else INF
+            hop[p, 0] = c_key[q] if q < end else NO_HOP
 
 
 def index_dtype(indptr) -> type:
@@ -334,16 +337,17 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
     )
     n_pairs = pair_to.shape[0]
     pfirst = np.empty(n_pairs, np.int64)
-    # key of the first active candidate (INF if none): the search reads only this
-    # sequential array, not the scattered candidate table
-    pkey = np.empty(n_pairs, np.int64)
+    # (key of the first active candidate or NO_HOP, to shelter) per pair: the search reads
+    # only this sequential array, not the scattered candidate table
+    hop = np.empty((n_pairs, 2), np.int64)
     for p in range(n_pairs):
+        hop[p, 1] = pair_to[p]
         c = pair_cend[p - 1] if p > 0 else 0
         end = pair_cend[p]
         while c < end and flow[c_from[c]] == 0:
             c += 1
         pfirst[p] = c
-        pkey[p] = c_key[c] if c < end else INF
+        hop[p, 0] = c_key[c] if c < end else NO_HOP
 
     n_sn = n_shel + 1  # shelters + the unserved sink U (index n_shel, price 0)
     wu = np.zeros(n_sn, np.int64)
@@ -409,11 +413,8 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                 n_settled += 1
                 base = key - wu[j]
                 for p in range(pair_sptr[j], pair_sptr[j + 1]):
-                    ck = pkey[p]
-                    if ck == INF:
-                        continue
-                    j2 = pair_to[p]
-                    nd = base + ck + wu[j2]
+                    j2 = hop[p, 1]
+                    nd = base + hop[p, 0] + wu[j2]  # > INF when the pair has no candidate
                     if nd < dist[j2]:
                         if dist[j2] == INF:
                             touched[n_touched] = j2
@@ -452,7 +453,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                 if kt >= 0:
                     if flow[kt] == 0:
                         flow[kt] = delta
-                        _activate(kt, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey)
+                        _activate(kt, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, hop)
                     else:
                         flow[kt] += delta
                 kb = c_from[c]
@@ -465,7 +466,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                         arc_cpair,
                         c_key,
                         pfirst,
-                        pkey,
+                        hop,
                         pair_cend,
                         c_from,
                         flow,
@@ -475,7 +476,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
             if k >= 0:
                 if flow[k] == 0:
                     flow[k] = delta
-                    _activate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, pkey)
+                    _activate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, hop)
                 else:
                     flow[k] += delta
             rem[s] -= delta
@@ -492,7 +493,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
     for j in range(n_shel):
         w[j] = wu[j]
     price = _smallest_prices(
-        indptr, shelter, cost, capacity, spare, unserved, w, big_m, pair_to, pair_sptr, pkey
+        indptr, shelter, cost, capacity, spare, unserved, w, big_m, pair_sptr, hop
     )
     for j in range(n_shel):
         if price[j] < 0:
@@ -501,9 +502,7 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
 
 
 @njit(cache=True, nogil=True)
-def _smallest_prices(
-    indptr, shelter, cost, capacity, spare, unserved, w, big_m, pair_to, pair_sptr, pkey
-):
+def _smallest_prices(indptr, shelter, cost, capacity, spare, unserved, w, big_m, pair_sptr, hop):
     """Smallest optimal shelter prices: ``max(0, -dist(t -> j))`` in the optimal residual graph.
 
     ``dist`` is the true (not reduced) shortest distance from the super sink t, whose residual
@@ -511,7 +510,7 @@ def _smallest_prices(
     every block with unserved persons (cost -M). With potentials (v, w) all reduced costs are
     >= 0, so one Dijkstra suffices; reduced distance D_j gives ``dist = D_j - w_j``. Blocks are
     collapsed as in the search: the hop j -> block -> j' is the pair table's first active
-    candidate (``pkey``), and t -> U -> block -> j' is a seed. Paths that re-enter U are never
+    candidate (``hop``), and t -> U -> block -> j' is a seed. Paths that re-enter U are never
     shorter than starting at U, so the (j, U) pairs are skipped.
     """
     n_shel = w.shape[0]
@@ -539,7 +538,7 @@ def _smallest_prices(
                 if nd < dist[j]:
                     dist[j] = nd
     done = np.zeros(n_shel, np.bool_)
-    cap = n_shel + pair_to.shape[0] + 1
+    cap = n_shel + hop.shape[0] + 1
     hk = np.empty(cap, np.int64)
     hn = np.empty(cap, np.int64)
     hsize = 0
@@ -555,11 +554,10 @@ def _smallest_prices(
         done[j] = True
         base = key - w[j]
         for p in range(pair_sptr[j], pair_sptr[j + 1]):
-            j2 = pair_to[p]
-            ck = pkey[p]
-            if j2 == n_shel or ck == INF:
+            j2 = hop[p, 1]
+            if j2 == n_shel:
                 continue
-            nd = base + ck + w[j2]
+            nd = base + hop[p, 0] + w[j2]  # > INF when the pair has no candidate
             if nd < dist[j2]:
                 dist[j2] = nd
                 hsize = heap_push(hk, hn, hsize, nd, j2)
