@@ -23,8 +23,9 @@ with room (or at the unserved sink), augments, and raises the potentials of the 
 only. Block potentials are implicit, so the heap holds shelters only: the hop j -> b -> j' has
 the static real cost ``cost_bj' - cost_bj``, and for every shelter pair the candidate blocks are
 kept sorted by it with a pointer to the first one that currently uses j ("first active").
-Memory of that table: ``16 * S * (S + 1)`` bytes for the dense pair index (64 MB at S = 2,000)
-plus ~48 bytes per candidate (sum over blocks of deg^2).
+Memory of that table: ``4 * S * (S + 1)`` bytes for the dense pair index (16 MB at S = 2,000)
+plus ~24 bytes per candidate (sum over blocks of deg^2); twice that for the index arrays when
+they need int64.
 
 Before the searches: initial prices (a warm start, or a greedy guess), a pass that puts supply
 on tight arcs, and a repair that zeroes the price of any shelter left with room (releasing the
