@@ -209,9 +209,8 @@ def _capacity(shelters: Any, capacity_col: str, area_col: str, m2_per_person: fl
 def _snap_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
     """Snap both layers to their nearest nodes; name the layer of any point off the network.
 
-    Same answer as :func:`jnrisk.network.snap_points` (a KD-tree), found on a bucket grid:
-    building the KD-tree over every node cost more than the rest of the snapping. Points the
-    grid leaves open (exact ties, far away) are asked of the KD-tree.
+    Same answer as :func:`jnrisk.network.snap_points` (both use
+    :func:`jnrisk.network.snap.nearest_nodes`), with the errors named by layer.
     """
     import shapely
 
@@ -229,7 +228,7 @@ def _snap_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
     ):
         node, dist = _snap_points_both(network, population, shelters, max_snap_m)
     else:
-        from jnrisk.allocation import _kernels
+        from jnrisk.network.snap import nearest_nodes
 
         xy = np.concatenate(
             [
@@ -237,18 +236,7 @@ def _snap_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
                 shapely.get_coordinates(shelters.geometry.to_numpy()),
             ]
         )
-        node_x = np.ascontiguousarray(x, dtype=np.float64)
-        node_y = np.ascontiguousarray(y, dtype=np.float64)
-        node, dist, open_ = _kernels.nearest_node_grid(
-            node_x, node_y, np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
-        )
-        open_ |= ~np.isfinite(xy).all(axis=1)
-        if open_.any():
-            from scipy.spatial import cKDTree
-
-            d, i = cKDTree(np.column_stack([node_x, node_y])).query(xy[open_], k=1)
-            node[open_] = i
-            dist[open_] = d
+        node, dist = nearest_nodes(x, y, xy)
     far = dist > max_snap_m
     out = []
     for name, gdf, sl in (

@@ -54,7 +54,7 @@ def snap_points(
     max_snap_m: float = 500.0,
     on_far: str = "warn",
 ) -> SnapResult:
-    """Snap each point to its nearest network node (KD-tree, straight-line metres).
+    """Snap each point to its nearest network node (straight-line metres).
 
     Parameters
     ----------
@@ -87,7 +87,6 @@ def snap_points(
     """
     import geopandas as gpd
     import shapely
-    from scipy.spatial import cKDTree
 
     if on_far not in _ON_FAR:
         raise ConfigError(f"on_far={on_far!r} is not allowed; use one of {list(_ON_FAR)}.")
@@ -124,10 +123,7 @@ def snap_points(
     if xy.shape[0] == 0:
         empty = np.zeros(0)
         return SnapResult(empty.astype(np.int64), empty, empty.astype(bool), points.index)
-    tree = cKDTree(np.column_stack([net.x, net.y]))
-    dist, node = tree.query(xy, k=1)
-    node = node.astype(np.int64)
-    dist = dist.astype(np.float64)
+    node, dist = nearest_nodes(net.x, net.y, xy)
     too_far = dist > max_snap_m
     if too_far.any() and on_far != "ignore":
         msg = (
@@ -141,3 +137,46 @@ def snap_points(
             raise DataError(msg)
         warnings.warn(msg, JnriskWarning, stacklevel=2)
     return SnapResult(node=node, snap_distance_m=dist, too_far=too_far, index=points.index)
+
+
+def nearest_nodes(node_x: Any, node_y: Any, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest node and straight-line distance [m] of each point; no validation.
+
+    The same answer as ``scipy.spatial.cKDTree(nodes).query(xy, k=1)`` (distances computed
+    the same way, bit for bit), found on a bucket grid; the points the grid leaves open
+    (an exact tie, whose winner depends on the tree's layout, or nothing within reach of
+    the grid search, or a non-finite coordinate) are asked of a KD-tree.
+
+    Parameters
+    ----------
+    node_x, node_y : float arrays
+        Node coordinates [m] (at least one node).
+    xy : float64 array (m, 2)
+        Point coordinates [m] in the same CRS.
+
+    Returns
+    -------
+    node : int64[m]
+    dist : float64[m]
+
+    Examples
+    --------
+    >>> node, dist = nearest_nodes([0.0, 100.0], [0.0, 0.0], np.array([[90.0, 5.0]]))
+    >>> int(node[0]), round(float(dist[0]), 2)
+    (1, 11.18)
+    """
+    from jnrisk.network import _snap_kernels
+
+    nx = np.ascontiguousarray(node_x, dtype=np.float64)
+    ny = np.ascontiguousarray(node_y, dtype=np.float64)
+    qx = np.ascontiguousarray(xy[:, 0], dtype=np.float64)
+    qy = np.ascontiguousarray(xy[:, 1], dtype=np.float64)
+    node, dist, open_ = _snap_kernels.nearest_node_grid(nx, ny, qx, qy)
+    open_ |= ~(np.isfinite(qx) & np.isfinite(qy))
+    if open_.any():
+        from scipy.spatial import cKDTree
+
+        d, i = cKDTree(np.column_stack([nx, ny])).query(xy[open_], k=1)
+        node[open_] = i
+        dist[open_] = d
+    return node.astype(np.int64, copy=False), dist.astype(np.float64, copy=False)

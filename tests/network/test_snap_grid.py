@@ -1,15 +1,13 @@
-"""The bucket-grid nearest node (allocation's snapping) against scipy's KD-tree."""
+"""The bucket-grid nearest node (all snapping) against scipy's KD-tree."""
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pytest
-import shapely
 from scipy.spatial import cKDTree
 
-from jnrisk.allocation import _kernels
-from jnrisk.allocation.allocate import _snap_both, _snap_points_both
+from jnrisk.network import _snap_kernels
+from jnrisk.network.snap import nearest_nodes
 
 LAYOUTS = ["uniform", "integer_grid", "line", "one_spot", "cluster_and_outlier", "projected"]
 
@@ -41,7 +39,7 @@ def layout(rng, kind, n, m):
 @pytest.mark.parametrize("n", [1, 2, 40, 700])
 def test_grid_matches_kdtree(rng, kind, n):
     x, y, qx, qy = layout(rng, kind, n, 300)
-    node, dist, open_ = _kernels.nearest_node_grid(x, y, qx, qy)
+    node, dist, open_ = _snap_kernels.nearest_node_grid(x, y, qx, qy)
     d, i = cKDTree(np.column_stack([x, y])).query(np.column_stack([qx, qy]), k=1)
     done = ~open_
     # bit-identical distances, same nodes wherever the grid answers itself
@@ -53,18 +51,14 @@ def test_grid_matches_kdtree(rng, kind, n):
     assert not (ties & done).any()
 
 
-def test_snap_both_matches_snap_points(rng):
-    crs = "EPSG:4548"
-    from jnrisk.network import RoadNetwork
-
-    x, y = rng.integers(0, 20, 300) * 50.0, rng.integers(0, 20, 300) * 50.0  # ties
-    net = RoadNetwork.from_csr(np.zeros(301, np.int64), [], [], x=x, y=y, crs=crs)
-    pop = gpd.GeoDataFrame(
-        geometry=shapely.points(rng.integers(0, 40, 500) * 25.0, rng.uniform(0, 1000, 500)),
-        crs=crs,
-    )
-    shel = gpd.GeoDataFrame(geometry=shapely.points(rng.uniform(0, 1000, (20, 2))), crs=crs)
-    got = _snap_both(net, pop, shel, 5000.0)
-    node, dist = _snap_points_both(net, pop, shel, 5000.0)
-    np.testing.assert_array_equal(np.concatenate([got[0][0], got[1][0]]), node)
-    np.testing.assert_array_equal(np.concatenate([got[0][1], got[1][1]]), dist)
+@pytest.mark.parametrize("kind", LAYOUTS)
+@pytest.mark.parametrize("n", [1, 40, 700])
+def test_nearest_nodes_equals_kdtree_everywhere(rng, kind, n):
+    """Open points go to the tree, so the whole answer is the tree's, ties included."""
+    x, y, qx, qy = layout(rng, kind, n, 300)
+    xy = np.column_stack([qx, qy])
+    node, dist = nearest_nodes(x, y, xy)
+    d, i = cKDTree(np.column_stack([x, y])).query(xy, k=1)
+    assert node.dtype == np.int64 and dist.dtype == np.float64
+    np.testing.assert_array_equal(node, i)
+    np.testing.assert_array_equal(dist, d)
