@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pytest
 import shapely
 from scipy.spatial import cKDTree
 
@@ -25,3 +26,22 @@ def test_snap_both_matches_kdtree(rng):
     dist, node = cKDTree(np.column_stack([x, y])).query(xy, k=1)
     np.testing.assert_array_equal(np.concatenate([got[0][0], got[1][0]]), node)
     np.testing.assert_array_equal(np.concatenate([got[0][1], got[1][1]]), dist)
+
+
+@pytest.mark.parametrize("mode", ["walk", "csr"])  # shelters' rows as they are / reversed
+def test_block_on_a_shelter_node_keeps_its_zero_metre_arc(mode):
+    import dataclasses
+
+    from jnrisk.allocation.allocate import _block_shelter_arcs
+
+    # 0 -100- 1 -100- 2 (both directions); one shelter on node 1
+    net = RoadNetwork.from_csr([0, 1, 3, 4], [1, 0, 2, 1], [100.0] * 4)
+    net = dataclasses.replace(net, mode=mode)
+    block_node = np.array([1, 0, 2, 1])
+    block_snap = np.array([0.0, 3.0, 0.5, 7.25])
+    indptr, shel, walk = _block_shelter_arcs(
+        net, block_node, block_snap, np.array([1]), np.array([1.5]), 150.0, None
+    )
+    assert indptr.tolist() == [0, 1, 2, 3, 4] and shel.tolist() == [0, 0, 0, 0]
+    # snap + network + snap, exactly (no rounding detour through the sparse transpose)
+    assert walk.tolist() == [0.0 + 0.0 + 1.5, 3.0 + 100.0 + 1.5, 0.5 + 100.0 + 1.5, 7.25 + 1.5]

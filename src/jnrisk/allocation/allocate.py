@@ -295,11 +295,10 @@ def _block_shelter_arcs(
         closed = None
     cutoff = max_walk_m - float(shel_snap.min()) - float(block_snap.min())
     dist = net.distances(unodes, cutoff_m=max(cutoff, 0.0), closed_edges=closed)
-    dist = dist.tocsr(copy=True)
-    dist.data = dist.data + 1.0  # keep explicit zeros through the transposition
-    by_node = dist.T.tocsr()
-    rows = by_node[block_node]  # blocks x unique shelter nodes
-    d = rows.data - 1.0
+    # scipy keeps explicit zeros through .T.tocsr() and row indexing: a block on a shelter's
+    # node keeps its 0 m arc (tested)
+    rows = dist.T.tocsr()[block_node]  # blocks x unique shelter nodes
+    d = rows.data
     arc_block = np.repeat(np.arange(n_blocks, dtype=np.int64), np.diff(rows.indptr))
     arc_unode = rows.indices.astype(np.int64)
     # expand unique shelter nodes to shelters
