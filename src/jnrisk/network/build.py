@@ -448,9 +448,9 @@ class RoadNetwork:
 
             n_threads = numba.get_num_threads()
         n_threads = max(1, int(n_threads))
+        budget, slack = _scan_budget(method)
         # Sources run in spatial order: consecutive searches then overlap and find the
         # network's arrays already in cache (measured ~1.6x on the bundled network).
-        budget, slack = _scan_budget(method)
         order = self._source_order(s)
         s_run = s[order]
         n_chunks = min(s.size, 4 * n_threads) if n_threads > 1 else 1
@@ -464,8 +464,9 @@ class RoadNetwork:
             )
 
         pool = ThreadPoolExecutor(n_threads) if n_threads > 1 and len(chunks) > 1 else None
+        each = pool.map if pool is not None else map
         try:
-            results = list(pool.map(run, chunks) if pool else map(run, chunks))
+            results = list(each(run, chunks))
             for _, _, _, status in results:
                 if status != _kernels.STATUS_OK:
                     raise SolverError(
@@ -488,7 +489,7 @@ class RoadNetwork:
                 dst = indptr[order[firsts[i]:firsts[i + 1]]].astype(np.int64)
                 _kernels.scatter_rows(counts_c, cols_c, vals_c, dst, cols, vals)
 
-            list(pool.map(scatter, range(len(results))) if pool else map(scatter, range(len(results))))
+            list(each(scatter, range(len(results))))
         finally:
             if pool is not None:
                 pool.shutdown()
