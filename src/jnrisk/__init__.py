@@ -15,6 +15,7 @@ from jnrisk._errors import (
     DataFileError,
     JnriskError,
     JnriskWarning,
+    ResourceError,
     SchemaError,
     SolverError,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "DataFileError",
     "JnriskError",
     "JnriskWarning",
+    "ResourceError",
     "SchemaError",
     "SolverError",
     "__version__",

@@ -15,6 +15,7 @@ __all__ = [
     "DataFileError",
     "SolverError",
     "ConfigError",
+    "ResourceError",
     "JnriskWarning",
 ]
 
@@ -45,6 +46,10 @@ class SolverError(JnriskError):
 
 class ConfigError(JnriskError):
     """An unknown option, key or value in a call, scenario or configuration."""
+
+
+class ResourceError(JnriskError):
+    """A problem too large for the memory budget, or an output that cannot be written."""
 
 
 class JnriskWarning(UserWarning):
