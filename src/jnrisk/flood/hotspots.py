@@ -24,6 +24,7 @@ import xarray as xr
 
 from jnrisk import _validate
 from jnrisk._errors import ConfigError, DataError
+from jnrisk.flood._raster import check_min_shape
 
 __all__ = [
     "HOTSPOT_DEPTH_M",
@@ -48,10 +49,11 @@ _RANK_BY = {
 
 
 def _grid_geometry(depth_m: xr.DataArray) -> tuple[np.ndarray, object, float]:
+    if depth_m.ndim != 2:
+        raise DataError(f"depth_m must be 2-D (y, x), got dims {depth_m.dims}.")
+    check_min_shape(depth_m, "depth_m")
     _validate.metric_crs(depth_m, name="depth_m")
     values = np.asarray(depth_m.values, dtype=np.float64)
-    if values.ndim != 2:
-        raise DataError(f"depth_m must be 2-D (y, x), got dims {depth_m.dims}.")
     transform = depth_m.rio.transform()
     cell = abs(transform.a)
     return values, transform, cell
