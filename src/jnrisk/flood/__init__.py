@@ -1,10 +1,18 @@
-"""Urban waterlogging: design storms, SCS-CN runoff, DEM ponding, hot spots (issue 6).
+"""Urban waterlogging: design storms, SCS-CN runoff, sewer drainage, DEM ponding, hot spots.
 
 Public functions are re-exported here; the numba kernels live in ``jnrisk.flood._kernels``.
 """
 
 from __future__ import annotations
 
+from jnrisk.flood.drainage import (  # noqa: E402
+    DESIGN_RUNOFF_COEFFICIENT,
+    JINAN_PIPE_RETURN_PERIODS_YR,
+    PIPE_DESIGN_DURATION_MIN,
+    PIPE_RETURN_PERIOD_YR,
+    drainage_capacity,
+    excess_runoff,
+)
 from jnrisk.flood.runoff import (
     DEFAULT_CN_TABLE,
     curve_number,
@@ -24,6 +32,12 @@ from jnrisk.flood.storm import (
 )
 
 __all__ = [
+    "DESIGN_RUNOFF_COEFFICIENT",
+    "JINAN_PIPE_RETURN_PERIODS_YR",
+    "PIPE_DESIGN_DURATION_MIN",
+    "PIPE_RETURN_PERIOD_YR",
+    "drainage_capacity",
+    "excess_runoff",
     "DEFAULT_CN_TABLE",
     "JINAN_2007_07_18_RECORD_DEPTHS_MM",
     "JINAN_PLACEHOLDER_UNVERIFIED",
@@ -81,4 +95,20 @@ __all__ += [
     "monitoring_sites",
     "road_closures",
     "waterlogging_hotspots",
+]
+
+from jnrisk.flood.conditioning import (  # noqa: E402
+    PLAUSIBLE_PONDING_DEPTH_M,
+    ConditionedDem,
+    condition_dem,
+    implausible_depths,
+    mapped_cells,
+)
+
+__all__ += [
+    "PLAUSIBLE_PONDING_DEPTH_M",
+    "ConditionedDem",
+    "condition_dem",
+    "implausible_depths",
+    "mapped_cells",
 ]
