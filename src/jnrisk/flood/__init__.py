@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from jnrisk.flood.drainage import (  # noqa: E402
     DESIGN_RUNOFF_COEFFICIENT,
+    JINAN_CENTRAL_DISTRICTS,
     JINAN_PIPE_RETURN_PERIODS_YR,
     PIPE_DESIGN_DURATION_MIN,
     PIPE_RETURN_PERIOD_YR,
     drainage_capacity,
     excess_runoff,
+    jinan_pipe_return_periods,
 )
 from jnrisk.flood.runoff import (
     DEFAULT_CN_TABLE,
@@ -33,7 +35,9 @@ from jnrisk.flood.storm import (
 
 __all__ = [
     "DESIGN_RUNOFF_COEFFICIENT",
+    "JINAN_CENTRAL_DISTRICTS",
     "JINAN_PIPE_RETURN_PERIODS_YR",
+    "jinan_pipe_return_periods",
     "PIPE_DESIGN_DURATION_MIN",
     "PIPE_RETURN_PERIOD_YR",
     "drainage_capacity",
@@ -81,8 +85,11 @@ from jnrisk.flood.hotspots import (  # noqa: E402
     VEHICLE_CLOSURE_DEPTH_M,
     Hotspots,
     MonitoringPlan,
+    SiteAgreement,
     monitoring_sites,
+    ranking_text,
     road_closures,
+    site_agreement,
     waterlogging_hotspots,
 )
 
@@ -92,7 +99,10 @@ __all__ += [
     "VEHICLE_CLOSURE_DEPTH_M",
     "Hotspots",
     "MonitoringPlan",
+    "SiteAgreement",
     "monitoring_sites",
+    "ranking_text",
+    "site_agreement",
     "road_closures",
     "waterlogging_hotspots",
 ]

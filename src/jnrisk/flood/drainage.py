@@ -36,6 +36,8 @@ from jnrisk.flood.storm import Hyetograph, StormFormula, StormFormulaTable
 __all__ = [
     "PIPE_RETURN_PERIOD_YR",
     "JINAN_PIPE_RETURN_PERIODS_YR",
+    "JINAN_CENTRAL_DISTRICTS",
+    "jinan_pipe_return_periods",
     "PIPE_DESIGN_DURATION_MIN",
     "DESIGN_RUNOFF_COEFFICIENT",
     "drainage_capacity",
@@ -45,13 +47,31 @@ __all__ = [
 #: Default design return period of storm sewers [years] where no district value is given
 #: (GB 50014-2021, ordinary non-central areas of large cities: 2-3 a; assumed).
 PIPE_RETURN_PERIOD_YR = 2.0
-#: Design return period per district (``name_en`` of the bundled districts) [years]: 3 a in
-#: the five central districts (lower end of 3-5 a for central areas), 2 a elsewhere (assumed).
-JINAN_PIPE_RETURN_PERIODS_YR: Mapping[str, float] = {
-    "Lixia": 3.0, "Shizhong": 3.0, "Huaiyin": 3.0, "Tianqiao": 3.0, "Licheng": 3.0,
-    "Changqing": 2.0, "Zhangqiu": 2.0, "Jiyang": 2.0, "Laiwu": 2.0, "Gangcheng": 2.0,
-    "Pingyin": 2.0, "Shanghe": 2.0,
-}
+#: Jinan's central districts (``name_en`` of the bundled districts); the rest are outer
+#: districts and counties.
+JINAN_CENTRAL_DISTRICTS = ("Lixia", "Shizhong", "Huaiyin", "Tianqiao", "Licheng")
+_JINAN_OUTER_DISTRICTS = ("Changqing", "Zhangqiu", "Jiyang", "Laiwu", "Gangcheng", "Pingyin",
+                          "Shanghe")
+
+
+def jinan_pipe_return_periods(central_yr: float = 3.0, other_yr: float = 2.0) -> dict[str, float]:
+    """Design return period of the sewers per Jinan district [years].
+
+    Defaults: 3 a in the central districts (lower end of GB 50014-2021's 3-5 a for central
+    areas of very large cities) and 2 a elsewhere (lower end of 2-3 a); assumed
+    (docs/references.md#gb50014-pipe-return-period).
+
+    Examples
+    --------
+    >>> jinan_pipe_return_periods()["Lixia"], jinan_pipe_return_periods(5, 3)["Shanghe"]
+    (3.0, 3.0)
+    """
+    return {**{d: float(central_yr) for d in JINAN_CENTRAL_DISTRICTS},
+            **{d: float(other_yr) for d in _JINAN_OUTER_DISTRICTS}}
+
+
+#: Default design return period per district [years] (:func:`jinan_pipe_return_periods`).
+JINAN_PIPE_RETURN_PERIODS_YR: Mapping[str, float] = jinan_pipe_return_periods()
 #: Design duration of the pipe network [min]: 10 min inlet time + 10 min pipe travel (assumed).
 PIPE_DESIGN_DURATION_MIN = 20.0
 #: Composite runoff coefficient the sewers were sized with (dense built-up: 0.60-0.70; assumed).

@@ -40,6 +40,8 @@ __all__ = [
     "EXPOSURE_WEIGHTS",
     "Hotspots",
     "ranking_text",
+    "SiteAgreement",
+    "site_agreement",
     "waterlogging_hotspots",
     "road_closures",
     "MonitoringPlan",
@@ -372,6 +374,75 @@ def waterlogging_hotspots(
     polygons.attrs["ranking"] = text
     points.attrs["ranking"] = text
     return Hotspots(polygons=polygons, points=points, labels=lab, ranking=text)
+
+
+@dataclass(frozen=True)
+class SiteAgreement:
+    """How ranked hot spots sit against known waterlogging sites.
+
+    Attributes
+    ----------
+    top_n, radius_m
+        The number of top-ranked hot spots checked and the distance that counts as "near" [m].
+    top_near_site
+        Of the ``top_n`` first hot spots, how many lie within ``radius_m`` of a site.
+    sites, sites_near_hotspot, sites_near_top
+        Number of sites; how many have any hot spot / a top-``top_n`` hot spot within reach.
+    """
+
+    top_n: int
+    radius_m: float
+    top_near_site: int
+    sites: int
+    sites_near_hotspot: int
+    sites_near_top: int
+
+
+def site_agreement(
+    hotspots: Hotspots, sites: gpd.GeoDataFrame, *, top_n: int = 10, radius_m: float = 500.0
+) -> SiteAgreement:
+    """Count top-ranked hot spots near known waterlogging sites, and sites near hot spots.
+
+    Distances are from the site point to the hot-spot polygon (0 inside it).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr, rioxarray, geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> d = np.zeros((4, 4)); d[1:3, 1:3] = 0.4
+    >>> depth = xr.DataArray(d, dims=("y", "x"), coords={"y": [35.0, 25, 15, 5],
+    ...     "x": [5.0, 15, 25, 35]}).rio.write_crs("EPSG:4548")
+    >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 20), (40, 20)])], crs="EPSG:4548")
+    >>> sites = gpd.GeoDataFrame(geometry=gpd.points_from_xy([20.0, 500.0], [20.0, 500.0]),
+    ...                          crs="EPSG:4548")
+    >>> a = site_agreement(waterlogging_hotspots(depth, roads), sites, top_n=1, radius_m=50)
+    >>> a.top_near_site, a.sites, a.sites_near_hotspot
+    (1, 2, 1)
+    """
+    if isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or top_n < 1:
+        raise ConfigError(f"top_n must be a whole number >= 1, got {top_n!r}.")
+    if not (np.isfinite(radius_m) and radius_m >= 0):
+        raise ConfigError(f"radius_m must be a distance >= 0 m, got {radius_m!r}.")
+    polys = hotspots.polygons
+    _validate.same_crs(hotspots=polys, sites=sites)
+    _validate.valid_geometry(sites, name="sites", geom_types=["Point"])
+    ranked = polys.sort_values("rank")
+    geoms = ranked.geometry.to_numpy()
+    pts = sites.geometry.to_numpy()
+    near = np.zeros((len(geoms), len(pts)), dtype=bool)
+    if len(geoms) and len(pts):
+        tree = shapely.STRtree(geoms)
+        pi, gi = tree.query(pts, predicate="dwithin", distance=float(radius_m))
+        near[gi, pi] = True
+    top = near[: int(top_n)]
+    return SiteAgreement(
+        top_n=int(min(top_n, len(geoms))),
+        radius_m=float(radius_m),
+        top_near_site=int(top.any(axis=1).sum()),
+        sites=len(pts),
+        sites_near_hotspot=int(near.any(axis=0).sum()),
+        sites_near_top=int(top.any(axis=0).sum()),
+    )
 
 
 def _share(values: np.ndarray) -> np.ndarray:
