@@ -7,7 +7,8 @@ through. Fill-and-spill would store a storm's runoff in them as lakes. :func:`co
 keeps a depression when it contains a mapped low point (an underpass or depression from a
 waterlogging list) or when it is no deeper than :data:`PLAUSIBLE_PONDING_DEPTH_M`; every other
 depression is filled to its spill level with a tiny gradient (Priority-Flood with epsilon,
-Barnes et al. 2014), so water flows across it as it would through the real, breached terrain.
+Barnes et al. 2014), so water flows across it as it would through the real, breached terrain
+(docs/references.md#dem-conditioning).
 
 :func:`implausible_depths` flags ponded depths above the same limit outside mapped low
 points: what remains there after a run is a DEM artefact, not a street flood

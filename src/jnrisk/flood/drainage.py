@@ -11,10 +11,11 @@ loses at most that rate to the sewer in every time step; SCS-CN runoff above it 
 (:func:`excess_runoff`). Only land served by sewers (built-up by default) drains.
 
 Defaults are **assumed** values (docs/references.md#gb50014-pipe-return-period,
-docs/references.md#pipe-design-duration): the design return period is 3 years in the
-central districts and 2 years elsewhere, the design duration 20 min and the design runoff
-coefficient 0.65. The storm formula is the unverified Jinan placeholder unless you pass the
-official one.
+docs/references.md#pipe-design-duration, docs/references.md#design-runoff-coefficient): the
+design return period is 3 years in the central districts and 2 years elsewhere, the design
+duration 20 min and the design runoff coefficient 0.65. The storm formula is the unverified
+Jinan placeholder (docs/references.md#jinan-storm-formula) unless you pass the official one.
+How the capacity meets the runoff: docs/references.md#sewer-excess-runoff.
 """
 
 from __future__ import annotations

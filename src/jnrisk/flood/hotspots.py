@@ -403,7 +403,10 @@ def site_agreement(
 ) -> SiteAgreement:
     """Count top-ranked hot spots near known waterlogging sites, and sites near hot spots.
 
-    Distances are from the site point to the hot-spot polygon (0 inside it).
+    Distances are from the site point to the hot-spot polygon (0 inside it). With the bundled
+    ``depressions`` layer this is a consistency check, not a validation: its names come from
+    the real waterlogging lists, its positions are synthetic
+    (docs/references.md#mapped-waterlogging-sites).
 
     Examples
     --------
