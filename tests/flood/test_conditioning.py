@@ -51,6 +51,7 @@ def test_mapped_pit_is_kept_whatever_its_depth():
     assert out.depressions["mapped"].tolist() == [True, False]
     assert not out.depressions["artefact"].any()
     np.testing.assert_array_equal(out.dem.values, Z)
+    assert out.mapped_depressions.values.sum() == 1 and bool(out.mapped_depressions.values[1, 1])
 
 
 @settings(max_examples=40, deadline=None)

@@ -88,6 +88,17 @@ def mapped_cells(
     return ndimage.binary_dilation(out, structure=np.ones((3, 3), dtype=bool))
 
 
+def mapped_water(depth: np.ndarray, near_site: np.ndarray) -> np.ndarray:
+    """Cells of the ponded areas (8-connected cells with water) that touch a mapped site."""
+    from scipy import ndimage
+
+    labels, n = ndimage.label(depth > 0, structure=np.ones((3, 3), dtype=bool))
+    exempt = np.zeros(n + 1, dtype=bool)
+    exempt[np.unique(labels[near_site])] = True
+    exempt[0] = False
+    return exempt[labels]
+
+
 @dataclass(frozen=True)
 class ConditionedDem:
     """Outcome of :func:`condition_dem`.
@@ -102,11 +113,16 @@ class ConditionedDem:
         ``artefact`` (filled by the conditioning).
     filled_cells
         Boolean grid of the cells raised by the conditioning.
+    mapped_depressions
+        Boolean grid of the cells of the depressions that hold a mapped site; pass it as
+        ``mapped`` to :func:`implausible_depths` and :func:`waterlogging_hotspots` so that
+        every pool of such a depression is exempt, not only the one touching the site.
     """
 
     dem: xr.DataArray
     depressions: pd.DataFrame
     filled_cells: xr.DataArray
+    mapped_depressions: xr.DataArray
 
     @property
     def removed_volume_m3(self) -> float:
@@ -199,7 +215,9 @@ def condition_dem(
         f"{int(artefact.sum())} unmapped depressions deeper than {limit:g} m filled"
     )
     mask = _wrap(dem, lift, name="filled_cells", units="1", nodata=None)
-    return ConditionedDem(dem=cond, depressions=table, filled_cells=mask)
+    kept = _wrap(dem, np.concatenate([[False], is_mapped])[labels], name="mapped_depressions",
+                 units="1", nodata=None)
+    return ConditionedDem(dem=cond, depressions=table, filled_cells=mask, mapped_depressions=kept)
 
 
 def implausible_depths(
@@ -222,8 +240,6 @@ def implausible_depths(
     >>> int(implausible_depths(depth).sum())
     1
     """
-    from scipy import ndimage
-
     from jnrisk.flood._raster import check_min_shape
 
     check_min_shape(depth_m, "depth_m")
@@ -231,11 +247,7 @@ def implausible_depths(
     if not (math.isfinite(limit) and limit >= 0):
         raise ConfigError(f"limit_m must be a depth >= 0 m, got {limit_m!r}.")
     values = np.nan_to_num(np.asarray(depth_m.values, dtype=float), nan=0.0)
-    labels, n = ndimage.label(values > 0, structure=np.ones((3, 3), dtype=bool))
-    exempt = np.zeros(n + 1, dtype=bool)
-    exempt[np.unique(labels[mapped_cells(depth_m, mapped)])] = True
-    exempt[0] = False
-    flag = (values > limit) & ~exempt[labels]
+    flag = (values > limit) & ~mapped_water(values, mapped_cells(depth_m, mapped))
     out = depth_m.copy(data=flag)
     out.name = "dem_artefact"
     out.attrs = {"units": "1", "limit_m": limit}

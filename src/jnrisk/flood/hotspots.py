@@ -30,7 +30,7 @@ import xarray as xr
 from jnrisk import _validate
 from jnrisk._errors import ConfigError, DataError
 from jnrisk.flood._raster import check_min_shape
-from jnrisk.flood.conditioning import PLAUSIBLE_PONDING_DEPTH_M, mapped_cells
+from jnrisk.flood.conditioning import PLAUSIBLE_PONDING_DEPTH_M, mapped_cells, mapped_water
 
 __all__ = [
     "HOTSPOT_DEPTH_M",
@@ -305,9 +305,11 @@ def waterlogging_hotspots(
             f_label = np.where(f_flat >= 0, near_label.ravel()[np.maximum(f_flat, 0)], 0)
             fac_counts[kind] = np.bincount(f_label, minlength=n + 1)[1:]
     # mapped low points exempt a hot spot from the plausibility limit
+    # (the whole ponded area around a hot spot counts: a threshold can split one lake)
     is_mapped = np.zeros(n + 1, dtype=bool)
     if mapped is not None:
-        is_mapped[np.unique(labels[mapped_cells(depth_m, mapped)])] = True
+        exempt = mapped_water(flat_depth.reshape(values.shape), mapped_cells(depth_m, mapped))
+        is_mapped[np.unique(labels[exempt])] = True
     is_mapped = is_mapped[1:]
     # population
     persons = np.zeros(n)

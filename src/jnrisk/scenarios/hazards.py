@@ -304,9 +304,10 @@ def run_flood(scenario: Any, city: Any = None) -> ScenarioResult:
     dem = condition_dem(c.dem, mapped=c.depressions, max_depth_m=p.plausible_depth_m)
     pond = ponding_depth(dem.dem, runoff.fillna(0.0))
     depth = pond.depth_m
-    artefact = implausible_depths(depth, mapped=c.depressions, limit_m=p.plausible_depth_m)
+    artefact = implausible_depths(depth, mapped=dem.mapped_depressions,
+                                  limit_m=p.plausible_depth_m)
     shelters = _shelters(c, scenario.inventory_year)
-    hs = waterlogging_hotspots(depth, c.roads, c.population, mapped=c.depressions,
+    hs = waterlogging_hotspots(depth, c.roads, c.population, mapped=dem.mapped_depressions,
                                facilities={"shelters": shelters, "stations": c.stations},
                                plausible_depth_m=p.plausible_depth_m)
     sites = site_agreement(hs, c.depressions, top_n=10, radius_m=500.0)
