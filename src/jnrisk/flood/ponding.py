@@ -367,7 +367,10 @@ def ponding_depth(
     its spill (saddle) level; the excess spills into the depression on the other side of the
     saddle, or off the grid (border, or nodata with ``nodata="outlet"``). Depressions that both
     fill merge and rise together (the depression hierarchy; Barnes et al. 2021). Static: no
-    infiltration or drainage during routing, so put losses into ``runoff_mm`` (SCS-CN).
+    infiltration or drainage during routing, so put losses into ``runoff_mm``: SCS-CN
+    (:func:`jnrisk.flood.runoff_depth`) or the runoff the sewers leave
+    (:func:`jnrisk.flood.excess_runoff`). Condition the DEM first
+    (:func:`jnrisk.flood.condition_dem`) so that DEM pits do not store water like lakes.
 
     Parameters
     ----------
