@@ -7,7 +7,7 @@ import pytest
 import rioxarray  # noqa: F401
 import xarray as xr
 
-from jnrisk._errors import DataError
+from jnrisk._errors import DataError, SchemaError
 from jnrisk.flood import (
     fill_depressions,
     flow_accumulation,
@@ -82,3 +82,10 @@ def test_weights_and_rain_grids_are_checked_by_transform():
     lc = grid(np.ones((4, 4)))
     with pytest.raises(DataError, match=r"rain_mm is not aligned with landcover: origin offset"):
         runoff_depth(grid(np.full((4, 4), 50.0), x0=90.0), lc)
+
+
+@pytest.mark.parametrize("bad", [np.full((4, 4), 10.0), "10 mm", True, None])
+def test_runoff_that_is_not_a_depth_or_a_grid_is_refused(bad):
+    with pytest.raises(SchemaError, match=r"runoff_mm must be one depth in mm or an "
+                                          r"xarray.DataArray on dem's grid"):
+        ponding_depth(DEM, bad)

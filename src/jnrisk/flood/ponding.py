@@ -14,6 +14,7 @@ Wickert (2020, 2021), doi 10.5194/esurf-9-105-2021 (domain.md §2.5).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Literal
 
@@ -406,8 +407,13 @@ def ponding_depth(
     if isinstance(runoff_mm, xr.DataArray):
         check_aligned(dem, runoff_mm, "dem", "runoff_mm")
         q = np.asarray(runoff_mm.values, dtype=np.float64)
-    else:
+    elif isinstance(runoff_mm, numbers.Real) and not isinstance(runoff_mm, bool):
         q = np.full(dem.shape, float(runoff_mm))
+    else:
+        raise SchemaError(
+            f"runoff_mm must be one depth in mm or an xarray.DataArray on dem's grid, got "
+            f"{type(runoff_mm).__name__}; wrap an array with dem.copy(data=values)."
+        )
     bad_nan = valid & ~np.isfinite(q)
     if bad_nan.any():
         raise DataError(
