@@ -1,4 +1,5 @@
-"""Benchmark: Priority-Flood depression filling, jnrisk vs pysheds (same process).
+"""Benchmark: Priority-Flood depression filling, jnrisk vs pysheds (same process), and the
+fill-and-spill kernel on its own.
 
 Builds a seeded synthetic DEM with many depressions outside the timers, warms both JITs on a
 small DEM (compile times reported separately), then times each fill and samples the
@@ -13,6 +14,10 @@ Usage::
     .venv/bin/python benchmarks/bench_flood.py            # 4000 x 4000 (default)
     .venv/bin/python benchmarks/bench_flood.py --full     # 10,000 x 10,000 (~0.8 GB DEM)
     .venv/bin/python benchmarks/bench_flood.py --size 2000 --repeat 3
+    .venv/bin/python benchmarks/bench_flood.py --spill-size 1500   # fill-and-spill DEM side
+
+Fill-and-spill (``_kernels.fill_spill``, the engine of ``ponding_depth``) is timed on its own
+DEM (default 2000 x 2000, 50 mm of water on every cell) with the time per phase.
 """
 
 from __future__ import annotations
@@ -110,6 +115,21 @@ def timed(fn, repeat: int):
     return best, extra, out
 
 
+def bench_fill_spill(n: int, seed: int, repeat: int) -> None:
+    """Time the fill-and-spill kernel (warm) on an n x n DEM with 50 mm on every cell."""
+    small = make_dem(200, seed=1)
+    _kernels.fill_spill(small, -9999.0, True, False, np.full(small.size, 0.05))
+    z = make_dem(n, seed=seed)
+    water = np.full(z.size, 0.05)
+    s, mem, out = timed(lambda: _kernels.fill_spill(z, -9999.0, True, False, water), repeat)
+    depth = out[0]
+    print(
+        f"jnrisk fill_spill {n:,} x {n:,}: {s:.2f} s, peak extra {mem / z.nbytes:.2f} x DEM; "
+        f"{out[3]:,} pits, {np.count_nonzero(depth > 0) / depth.size * 100:.1f} % of cells wet, "
+        f"checksum {float(np.nansum(depth)):.6f}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--size", type=int, default=4000, help="DEM side in cells (default 4000)")
@@ -117,6 +137,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-pysheds", action="store_true")
+    ap.add_argument("--spill-size", type=int, default=2000,
+                    help="fill-and-spill DEM side in cells (default 2000; 0 skips it)")
     args = ap.parse_args()
     n = 10_000 if args.full else args.size
 
@@ -192,6 +214,8 @@ def main() -> None:
         )
         print(f"same filled DEM as jnrisk: {same}")
         print(f"ratio pysheds / jnrisk (wall): {ps_best / jn_s:.2f}x")
+    if args.spill_size:
+        bench_fill_spill(args.spill_size, args.seed, args.repeat)
     print("xarray-spatial: fill_d8 needs xarray-spatial >= 0.6 (Python >= 3.12): not run")
     print("RichDEM: does not install on Python 3.11: not run")
     cpu = psutil.cpu_count()

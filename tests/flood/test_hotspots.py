@@ -51,7 +51,7 @@ def scene():
 def test_hotspots_measures_and_rank(scene):
     depth, roads, pop = scene
     before = roads.copy()
-    hs = waterlogging_hotspots(depth, roads, pop)
+    hs = waterlogging_hotspots(depth, roads, pop, rank_by="depth")
     assert roads.equals(before)
     p = hs.polygons
     assert len(p) == 3  # A, B and the deep cell touched by r_dry
@@ -102,7 +102,7 @@ def test_monitoring_greedy_beats_or_equals_uniform(scene):
 
 def test_bad_input(scene):
     depth, roads, pop = scene
-    with pytest.raises(ConfigError, match=r"rank_by must be one of \['depth', 'volume'"):
+    with pytest.raises(ConfigError, match=r"rank_by must be one of \['exposure', 'depth', 'volume'"):
         waterlogging_hotspots(depth, roads, rank_by="area")
     with pytest.raises(ConfigError, match=r"mode must be one of \['vehicles', 'pedestrians'\]"):
         road_closures(depth, roads, mode="bikes")
@@ -111,3 +111,66 @@ def test_bad_input(scene):
     hs = waterlogging_hotspots(depth, roads)
     with pytest.raises(ConfigError, match="k must be a whole number"):
         monitoring_sites(hs, k=0)
+
+
+def test_exposure_score_by_hand(scene):
+    """Score = 100 x depth factor x (0.5 persons + 0.3 class-weighted road + 0.2 facility
+    shares), worked out by hand for the three spots of the scene."""
+    depth, roads, pop = scene
+    roads = roads.assign(road_class=["primary", "residential", "track"])
+    schools = gpd.GeoDataFrame(geometry=[Point(65, 5), Point(55, 45), Point(500, 500)],
+                               crs="EPSG:4548")
+    hs = waterlogging_hotspots(depth, roads, pop, facilities={"schools": schools}, reach_m=15.0)
+    p = hs.polygons.set_index("max_depth_m")
+    # spot A (max 0.6): 100 persons of 140, road 30 m x 2.5 of (75 + 30 + 5), no school
+    # spot B (max 0.4): 40 persons, road 30 m x 1, both schools within 15 m (10 m, 14.1 m)
+    # deep cell (0.9): 0 persons, road 10 m x 0.5 (track), no school
+    road_total = 30 * 2.5 + 30 * 1.0 + 10 * 0.5
+    a = 100 * 0.6 * (0.5 * 100 / 140 + 0.3 * 75 / road_total)
+    b = 100 * 0.4 * (0.5 * 40 / 140 + 0.3 * 30 / road_total + 0.2 * 1.0)
+    c = 100 * 0.9 * (0.3 * 5 / road_total)
+    assert p.loc[0.6, "exposure_score"] == pytest.approx(a)
+    assert p.loc[0.4, "exposure_score"] == pytest.approx(b)
+    assert p.loc[0.9, "exposure_score"] == pytest.approx(c)
+    assert p.loc[[0.6, 0.4, 0.9], "n_schools"].tolist() == [0, 2, 0]  # the far one: none
+    assert hs.polygons["rank"].tolist() == [1, 2, 3]
+    assert hs.polygons["exposure_score"].is_monotonic_decreasing
+    assert hs.polygons["exposure_score"].sum() <= 100.0
+    assert "exposure_score" in hs.ranking and "schools" in hs.ranking
+    assert hs.polygons.attrs["ranking"] == hs.ranking
+
+
+def test_unmapped_deep_spot_is_an_artefact_and_ranks_last(scene):
+    depth, roads, pop = scene
+    d = depth.values.copy()
+    d[8, 1] = 3.0  # deep, on no mapped site; r_dry does not touch it: add a road
+    roads = roads.copy()
+    roads.loc[40] = ["r_pit", LineString([(0, 15), (30, 15)])]
+    hs = waterlogging_hotspots(depth.copy(data=d), roads, pop)
+    deep = hs.polygons[hs.polygons["max_depth_m"] == 3.0].iloc[0]
+    assert deep["dem_artefact"] and deep["exposure_score"] == 0.0
+    assert deep["rank"] == len(hs.polygons)
+    mapped = gpd.GeoDataFrame(geometry=[Point(15, 15)], crs="EPSG:4548")
+    hs2 = waterlogging_hotspots(depth.copy(data=d), roads, pop, mapped=mapped)
+    deep2 = hs2.polygons[hs2.polygons["max_depth_m"] == 3.0].iloc[0]
+    assert deep2["mapped"] and not deep2["dem_artefact"] and deep2["exposure_score"] > 0
+
+
+def test_more_residents_never_lower_the_score(scene):
+    depth, roads, pop = scene
+    base = waterlogging_hotspots(depth, roads, pop).polygons.set_index("max_depth_m")
+    more = pop.copy()
+    more.loc[0, "persons"] = 1000  # spot A gains residents
+    after = waterlogging_hotspots(depth, roads, more).polygons.set_index("max_depth_m")
+    assert after.loc[0.6, "exposure_score"] > base.loc[0.6, "exposure_score"]
+    assert after.loc[0.4, "exposure_score"] < base.loc[0.4, "exposure_score"]  # shares
+
+
+def test_bad_exposure_options(scene):
+    depth, roads, pop = scene
+    with pytest.raises(ConfigError, match="reach_m must be"):
+        waterlogging_hotspots(depth, roads, reach_m=-1.0)
+    with pytest.raises(ConfigError, match="depth_scale_m must be a depth > 0"):
+        waterlogging_hotspots(depth, roads, depth_scale_m=0.0)
+    with pytest.raises(ConfigError, match=r"facilities\['schools'\] must be a GeoDataFrame"):
+        waterlogging_hotspots(depth, roads, facilities={"schools": [(1, 2)]})

@@ -88,7 +88,7 @@ def test_misaligned_soil_grid():
     sg = _grid(np.ones((3, 3), dtype=int), res=20.0)
     with pytest.raises(DataError, match="not aligned.*reproject_match"):
         runoff.curve_number(lc, sg)
-    with pytest.raises(DataError, match=r"shape \(2, 3\) vs \(3, 3\)"):
+    with pytest.raises(DataError, match=r"soil_group has shape \(2, 3\) but landcover is \(3, 3\)"):
         runoff.curve_number(lc, _grid(np.ones((2, 3), dtype=int)))
 
 

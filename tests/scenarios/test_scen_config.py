@@ -33,7 +33,9 @@ def flood(**hazard):
 
 def test_defaults_and_normalisation():
     s = Scenario.from_dict(flood())
-    assert s.hazard == FloodParams(return_period_yr=50.0, duration_min=120.0, peak_ratio=0.4)
+    assert s.hazard == FloodParams(return_period_yr=50.0, duration_min=120.0, peak_ratio=0.4,
+                                   pipe_return_period_central_yr=3.0,
+                                   pipe_return_period_other_yr=2.0)
     assert isinstance(s.hazard.return_period_yr, float)  # ints become floats
     assert s.inventory_year == 2024
     assert s.allocation == AllocationOptions(max_walk_m=2500.0, m2_per_person=2.0)
@@ -67,7 +69,9 @@ def test_id_is_pinned():
     # Written out by hand: the documented canonical form (sorted keys, no spaces, floats).
     expected_json = (
         '{"_id_schema":1,"allocation":{"m2_per_person":2.0,"max_walk_m":2500.0},'
-        '"hazard":{"duration_min":120.0,"peak_ratio":0.4,"return_period_yr":50.0},'
+        '"hazard":{"duration_min":120.0,"peak_ratio":0.4,"pipe_design_duration_min":20.0,'
+        '"pipe_return_period_central_yr":3.0,"pipe_return_period_other_yr":2.0,'
+        '"plausible_depth_m":2.0,"return_period_yr":50.0},'
         '"inventory_year":2024,"kind":"flood",'
         '"network":{"closed_bridges":[],"closed_edges":[]},"seed":0}'
     )

@@ -1,10 +1,20 @@
-"""Urban waterlogging: design storms, SCS-CN runoff, DEM ponding, hot spots (issue 6).
+"""Urban waterlogging: design storms, SCS-CN runoff, sewer drainage, DEM ponding, hot spots.
 
 Public functions are re-exported here; the numba kernels live in ``jnrisk.flood._kernels``.
 """
 
 from __future__ import annotations
 
+from jnrisk.flood.drainage import (  # noqa: E402
+    DESIGN_RUNOFF_COEFFICIENT,
+    JINAN_CENTRAL_DISTRICTS,
+    JINAN_PIPE_RETURN_PERIODS_YR,
+    PIPE_DESIGN_DURATION_MIN,
+    PIPE_RETURN_PERIOD_YR,
+    drainage_capacity,
+    excess_runoff,
+    jinan_pipe_return_periods,
+)
 from jnrisk.flood.runoff import (
     DEFAULT_CN_TABLE,
     curve_number,
@@ -24,6 +34,14 @@ from jnrisk.flood.storm import (
 )
 
 __all__ = [
+    "DESIGN_RUNOFF_COEFFICIENT",
+    "JINAN_CENTRAL_DISTRICTS",
+    "JINAN_PIPE_RETURN_PERIODS_YR",
+    "jinan_pipe_return_periods",
+    "PIPE_DESIGN_DURATION_MIN",
+    "PIPE_RETURN_PERIOD_YR",
+    "drainage_capacity",
+    "excess_runoff",
     "DEFAULT_CN_TABLE",
     "JINAN_2007_07_18_RECORD_DEPTHS_MM",
     "JINAN_PLACEHOLDER_UNVERIFIED",
@@ -67,8 +85,11 @@ from jnrisk.flood.hotspots import (  # noqa: E402
     VEHICLE_CLOSURE_DEPTH_M,
     Hotspots,
     MonitoringPlan,
+    SiteAgreement,
     monitoring_sites,
+    ranking_text,
     road_closures,
+    site_agreement,
     waterlogging_hotspots,
 )
 
@@ -78,7 +99,26 @@ __all__ += [
     "VEHICLE_CLOSURE_DEPTH_M",
     "Hotspots",
     "MonitoringPlan",
+    "SiteAgreement",
     "monitoring_sites",
+    "ranking_text",
+    "site_agreement",
     "road_closures",
     "waterlogging_hotspots",
+]
+
+from jnrisk.flood.conditioning import (  # noqa: E402
+    PLAUSIBLE_PONDING_DEPTH_M,
+    ConditionedDem,
+    condition_dem,
+    implausible_depths,
+    mapped_cells,
+)
+
+__all__ += [
+    "PLAUSIBLE_PONDING_DEPTH_M",
+    "ConditionedDem",
+    "condition_dem",
+    "implausible_depths",
+    "mapped_cells",
 ]

@@ -353,25 +353,11 @@ def _find(uf, a):
 
 
 @njit(cache=True, nogil=True)
-def fill_spill(z, nodata, has_nodata, wall, water):
-    """Route each cell's water (depth units) to its pit and fill-and-spill through the
-    depression hierarchy; return ponded depth per cell and the outflow off the grid.
+def _relative_heights(z, nodata, has_nodata, wall):
+    """Heights above the lowest data cell (float64, NaN on nodata), data and seed masks.
 
-    1. D8 steepest descent on the raw DEM; each cell drains to a pit (a leaf depression) or
-       to an outlet cell (border / next to nodata when nodata is an outlet) = the "ocean".
-    2. Depression hierarchy: basin boundary edges sorted by saddle height and merged
-       Kruskal-style (union-find); two depressions meeting at a saddle become a parent
-       (meta-depression). A depression meeting the "ocean" (everything that already drains
-       off the grid) overflows into the leaf across that saddle, or off the grid.
-    3. Water enters each leaf; a full node overflows to the leaf across its saddle in its
-       sibling, or, when the sibling is full too, rises in the parent (Fill-Spill-Merge idea,
-       Barnes et al. 2021).
-    4. Lake levels are solved from the stored volumes on the cells of each top lake.
-
-    ``water`` is a flat float64 array (volume per cell divided by the cell area; NaN/nodata
-    ignored). Returns ``(depth, outflow, stored, n_leaves, parent, spill, node_volume,
-    status)``: ``depth`` is float64 (ny, nx), 0 on dry and NaN on nodata cells; volumes are
-    in depth x cell units; per node: parent (-1 ocean, -2 none), spill height, water stored.
+    Working relative to the minimum keeps the saddle and level sums small, so the volume
+    arithmetic loses less precision. Returns ``(zz, valid, seed, zmin)``.
     """
     ny, nx = z.shape
     n = ny * nx
@@ -393,7 +379,13 @@ def fill_spill(z, nodata, has_nodata, wall, water):
                 seed[i] = _is_seed(z, r, c, nodata, has_nodata, wall)
             else:
                 zz[i] = np.nan
-    # 1. steepest descent and labels
+    return zz, valid, seed, zmin
+
+
+@njit(cache=True, nogil=True)
+def _steepest_descent(zz, valid, ny, nx):
+    """Phase 1a: D8 steepest descent on the raw DEM; -1 where no neighbour is lower."""
+    n = ny * nx
     down = np.full(n, -1, dtype=np.int64)
     for r in range(ny):
         for c in range(nx):
@@ -413,6 +405,16 @@ def fill_spill(z, nodata, has_nodata, wall, water):
                 if s > best:
                     best = s
                     down[i] = j
+    return down
+
+
+@njit(cache=True, nogil=True)
+def _label_basins(down, valid, seed, ny, nx):
+    """Phase 1b: label each cell with the pit it drains to (0 = the ocean: a seed outlet).
+
+    Returns ``(label, n_leaves)``; pits are numbered 1..n_leaves in flat-index order.
+    """
+    n = ny * nx
     label = np.full(n, -1, dtype=np.int64)
     queue = np.empty(n, dtype=np.int64)
     head = 0
@@ -442,7 +444,17 @@ def fill_spill(z, nodata, has_nodata, wall, water):
                 label[j] = label[i]
                 queue[tail] = j
                 tail += 1
-    # 2. boundary edges between different labels (and virtual edges from seeds to the ocean)
+    return label, n_leaves
+
+
+@njit(cache=True, nogil=True)
+def _saddle_edges(zz, valid, seed, label, ny, nx):
+    """Phase 2a: edges between cells of different basins, sorted by saddle height.
+
+    Seeds in a pit's basin get a virtual edge to the ocean (``eb = -1``). Equal saddles are
+    taken ocean first, then by the steepest drop across. Returns ``(ea, eb, es, order)``:
+    higher cell, lower cell, saddle height, processing order.
+    """
     n_edges = 0
     for r in range(ny):
         for c in range(nx):
@@ -462,7 +474,6 @@ def fill_spill(z, nodata, has_nodata, wall, water):
     ea = np.empty(n_edges, dtype=np.int64)
     eb = np.empty(n_edges, dtype=np.int64)
     es = np.empty(n_edges, dtype=np.float64)
-    # tie-break between equal saddles: the ocean first, then the steepest drop across
     et = np.empty(n_edges, dtype=np.float64)
     e = 0
     for r in range(ny):
@@ -494,8 +505,21 @@ def fill_spill(z, nodata, has_nodata, wall, water):
                     e += 1
     pre = np.argsort(et, kind="mergesort")
     order = pre[np.argsort(es[pre], kind="mergesort")]
+    return ea, eb, es, order
+
+
+@njit(cache=True, nogil=True)
+def _merge_hierarchy(ea, eb, es, order, label, n_leaves):
+    """Phase 2b: Kruskal-style merge of basins at their saddles (union-find).
+
+    Two depressions meeting at a saddle become children of a new meta-depression. A
+    depression meeting the ocean (everything that already drains off the grid) gets parent
+    -1 and overflows into the leaf across that saddle (0: straight off the grid).
+    Returns ``(parent, child1, child2, sibling, entry, spill, n_nodes)``; ``parent`` is -2
+    for a node that never spills.
+    """
     max_nodes = 2 * n_leaves + 1
-    parent = np.full(max_nodes, -2, dtype=np.int64)  # -1 ocean, -2 none (sealed)
+    parent = np.full(max_nodes, -2, dtype=np.int64)
     child1 = np.full(max_nodes, -1, dtype=np.int64)
     child2 = np.full(max_nodes, -1, dtype=np.int64)
     sibling = np.full(max_nodes, -1, dtype=np.int64)
@@ -504,7 +528,7 @@ def fill_spill(z, nodata, has_nodata, wall, water):
     uf = np.arange(n_leaves + 1, dtype=np.int64)
     top = np.arange(n_leaves + 1, dtype=np.int64)
     n_nodes = n_leaves + 1
-    for q in range(n_edges):
+    for q in range(order.shape[0]):
         t = order[q]
         a = ea[t]
         b = eb[t]
@@ -516,9 +540,8 @@ def fill_spill(z, nodata, has_nodata, wall, water):
         if ra == rb:
             continue
         if ra == 0 or rb == 0:  # the ocean (label 0) always stays its own root
-            # the component joins everything that already drains off the grid: its overflow
-            # goes to the leaf across the saddle (label 0: straight off the grid); that leaf's
-            # own chain ends at the border, where it overflows in turn
+            # the overflow goes to the leaf across the saddle (label 0: off the grid); that
+            # leaf's own chain ends at the border, where it overflows in turn
             other = rb if ra == 0 else ra
             x = top[other]
             spill[x] = s
@@ -542,7 +565,13 @@ def fill_spill(z, nodata, has_nodata, wall, water):
         entry[x2] = la
         uf[rb] = ra
         top[ra] = p
-    # 3. capacities: cap(N) = sum over cells of R(N) below spill(N) of (spill - z)
+    return parent, child1, child2, sibling, entry, spill, n_nodes
+
+
+@njit(cache=True, nogil=True)
+def _pit_cells_by_height(zz, valid, label):
+    """Flat indices of the cells draining to a pit (not the ocean), lowest first."""
+    n = zz.shape[0]
     cells = np.empty(n, dtype=np.int64)
     m = 0
     for i in range(n):
@@ -553,11 +582,20 @@ def fill_spill(z, nodata, has_nodata, wall, water):
     cz = np.empty(m, dtype=np.float64)
     for q in range(m):
         cz[q] = zz[cells[q]]
-    sorted_cells = cells[np.argsort(cz, kind="mergesort")]
+    return cells[np.argsort(cz, kind="mergesort")]
+
+
+@njit(cache=True, nogil=True)
+def _capacities(zz, label, sorted_cells, parent, child1, child2, spill, n_leaves, n_nodes):
+    """Phase 3: own storage of each node below its spill level [depth x cells].
+
+    ``cap(N)`` is the sum over the cells of N's region below ``spill(N)`` of ``spill - z``;
+    a meta-depression's own part is its capacity minus its two children's.
+    """
     cnt = np.zeros(n_nodes, dtype=np.float64)
     sumz = np.zeros(n_nodes, dtype=np.float64)
     ptr = np.arange(n_leaves + 1, dtype=np.int64)
-    for q in range(m):
+    for q in range(sorted_cells.shape[0]):
         i = sorted_cells[q]
         leaf = label[i]
         x = ptr[leaf]
@@ -589,7 +627,17 @@ def fill_spill(z, nodata, has_nodata, wall, water):
                 cap_local[x] = max(capacity[x] - capacity[child1[x]] - capacity[child2[x]], 0.0)
         else:
             cap_local[x] = capacity[x]
-    # 4. water into leaves
+    return cap_local
+
+
+@njit(cache=True, nogil=True)
+def _route_water(water, valid, label, cap_local, parent, sibling, entry, n_leaves, n_nodes):
+    """Phase 4: water into each leaf; a full node overflows to the leaf across its saddle,
+    or, when its sibling is full too, rises in the parent (Fill-Spill-Merge idea).
+
+    Returns ``(stored, full, outflow, status)``.
+    """
+    n = water.shape[0]
     leaf_water = np.zeros(n_leaves + 1, dtype=np.float64)
     outflow = 0.0
     for i in range(n):
@@ -634,7 +682,16 @@ def fill_spill(z, nodata, has_nodata, wall, water):
             x = parent[x] if full[sibling[x]] else entry[x]
         if status != STATUS_OK:
             break
-    # 5. top lake of each leaf and its total water
+    return stored, full, outflow, status
+
+
+@njit(cache=True, nogil=True)
+def _lake_depths(zz, valid, label, sorted_cells, stored, full, parent, sibling, n_leaves,
+                 n_nodes, ny, nx):
+    """Phase 5: the top lake of each leaf, its level from the stored volume, depth per cell.
+
+    Returns ``(depth, total)``: depth (ny, nx), 0 dry / NaN nodata; water held per node.
+    """
     total = stored.copy()
     for x in range(1, n_nodes):
         p = parent[x]
@@ -651,7 +708,7 @@ def fill_spill(z, nodata, has_nodata, wall, water):
     k_sum = np.zeros(n_nodes, dtype=np.float64)
     done = np.zeros(n_nodes, dtype=np.bool_)
     level = np.full(n_nodes, -np.inf)
-    for q in range(m):
+    for q in range(sorted_cells.shape[0]):
         i = sorted_cells[q]
         t = top_of[label[i]]
         if done[t] or total[t] <= 0.0:
@@ -676,6 +733,42 @@ def fill_spill(z, nodata, has_nodata, wall, water):
             else:
                 d = level[top_of[label[i]]] - zz[i]
                 depth[r, c] = d if d > 0.0 else 0.0
+    return depth, total
+
+
+@njit(cache=True, nogil=True)
+def fill_spill(z, nodata, has_nodata, wall, water):
+    """Route each cell's water (depth units) to its pit and fill-and-spill through the
+    depression hierarchy; return ponded depth per cell and the outflow off the grid.
+
+    1. :func:`_steepest_descent` + :func:`_label_basins`: each cell drains to a pit (a leaf
+       depression) or to an outlet cell (border / next to nodata as outlet) = the "ocean".
+    2. :func:`_saddle_edges` + :func:`_merge_hierarchy`: the depression hierarchy.
+    3. :func:`_capacities`: storage of each node below its spill level.
+    4. :func:`_route_water`: fill-and-spill of the water through the hierarchy.
+    5. :func:`_lake_depths`: lake levels from the stored volumes, depth per cell.
+
+    ``water`` is a flat float64 array (volume per cell divided by the cell area; NaN/nodata
+    ignored). Returns ``(depth, outflow, stored, n_leaves, parent, spill, node_volume,
+    status)``: ``depth`` is float64 (ny, nx), 0 on dry and NaN on nodata cells; volumes are
+    in depth x cell units; per node: parent (-1 ocean, -2 none), spill height, water stored.
+    """
+    ny, nx = z.shape
+    zz, valid, seed, zmin = _relative_heights(z, nodata, has_nodata, wall)
+    down = _steepest_descent(zz, valid, ny, nx)
+    label, n_leaves = _label_basins(down, valid, seed, ny, nx)
+    ea, eb, es, order = _saddle_edges(zz, valid, seed, label, ny, nx)
+    parent, child1, child2, sibling, entry, spill, n_nodes = _merge_hierarchy(
+        ea, eb, es, order, label, n_leaves
+    )
+    sorted_cells = _pit_cells_by_height(zz, valid, label)
+    cap_local = _capacities(zz, label, sorted_cells, parent, child1, child2, spill, n_leaves,
+                            n_nodes)
+    stored, full, outflow, status = _route_water(
+        water, valid, label, cap_local, parent, sibling, entry, n_leaves, n_nodes
+    )
+    depth, total = _lake_depths(zz, valid, label, sorted_cells, stored, full, parent, sibling,
+                                n_leaves, n_nodes, ny, nx)
     stored_total = 0.0
     for x in range(n_nodes):
         stored_total += stored[x]

@@ -9,10 +9,15 @@ ponding criterion is roughly "water on one traffic lane <= 15 cm"):
 * hot spot: ponded deeper than :data:`HOTSPOT_DEPTH_M` = 0.15 m;
 * road closed to vehicles above :data:`VEHICLE_CLOSURE_DEPTH_M` = 0.3 m, to pedestrians above
   :data:`PEDESTRIAN_CLOSURE_DEPTH_M` = 0.5 m.
+
+Hot spots are ranked by exposure by default: who and what the water reaches, with depth as
+one factor (docs/references.md#hotspot-exposure-score); the text of :func:`ranking_text` says
+what the ranking means and travels with the result.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,12 +29,19 @@ import xarray as xr
 
 from jnrisk import _validate
 from jnrisk._errors import ConfigError, DataError
+from jnrisk.flood._raster import check_min_shape
+from jnrisk.flood.conditioning import PLAUSIBLE_PONDING_DEPTH_M, mapped_cells, mapped_water
 
 __all__ = [
     "HOTSPOT_DEPTH_M",
     "VEHICLE_CLOSURE_DEPTH_M",
     "PEDESTRIAN_CLOSURE_DEPTH_M",
+    "ROAD_CLASS_WEIGHTS",
+    "EXPOSURE_WEIGHTS",
     "Hotspots",
+    "ranking_text",
+    "SiteAgreement",
+    "site_agreement",
     "waterlogging_hotspots",
     "road_closures",
     "MonitoringPlan",
@@ -39,7 +51,21 @@ __all__ = [
 HOTSPOT_DEPTH_M = 0.15
 VEHICLE_CLOSURE_DEPTH_M = 0.3
 PEDESTRIAN_CLOSURE_DEPTH_M = 0.5
+#: Weight of one metre of flooded road by class (arterials carry more traffic and the
+#: emergency routes; assumed, docs/references.md#hotspot-exposure-score). Other classes: 1.
+ROAD_CLASS_WEIGHTS: Mapping[str, float] = {
+    "motorway": 3.0, "trunk": 3.0, "primary": 2.5, "secondary": 2.0, "tertiary": 1.5,
+    "residential": 1.0, "unclassified": 1.0, "track": 0.5, "footway": 0.5,
+}
+#: Weights of the three exposure shares in the score: residents, roads, facilities (assumed).
+EXPOSURE_WEIGHTS: Mapping[str, float] = {"persons": 0.5, "roads": 0.3, "facilities": 0.2}
+#: Depth at which the depth factor of the score reaches 1 [m]: above about 1 m, water is
+#: dangerous to everyone on foot and floats cars (assumed).
+DEPTH_SCALE_M = 1.0
+#: Distance within which a facility counts as reached by a hot spot [m] (assumed).
+FACILITY_REACH_M = 500.0
 _RANK_BY = {
+    "exposure": "exposure_score",
     "depth": "max_depth_m",
     "volume": "volume_m3",
     "persons": "persons",
@@ -48,10 +74,11 @@ _RANK_BY = {
 
 
 def _grid_geometry(depth_m: xr.DataArray) -> tuple[np.ndarray, object, float]:
+    if depth_m.ndim != 2:
+        raise DataError(f"depth_m must be 2-D (y, x), got dims {depth_m.dims}.")
+    check_min_shape(depth_m, "depth_m")
     _validate.metric_crs(depth_m, name="depth_m")
     values = np.asarray(depth_m.values, dtype=np.float64)
-    if values.ndim != 2:
-        raise DataError(f"depth_m must be 2-D (y, x), got dims {depth_m.dims}.")
     transform = depth_m.rio.transform()
     cell = abs(transform.a)
     return values, transform, cell
@@ -95,18 +122,59 @@ class Hotspots:
     Attributes
     ----------
     polygons
-        One row per hot spot (rank 1 = worst): ``hotspot_id``, ``rank``, ``max_depth_m``,
-        ``mean_depth_m``, ``area_m2``, ``volume_m3``, ``persons``, ``road_length_m``,
-        ``n_roads``; polygon geometry in the DEM's CRS.
+        One row per hot spot (rank 1 = first): ``hotspot_id``, ``rank``, ``exposure_score``,
+        ``max_depth_m``, ``mean_depth_m``, ``area_m2``, ``volume_m3``, ``persons``,
+        ``road_length_m``, ``road_weighted_m``, ``n_roads``, ``n_<facility>`` per facility
+        layer, ``depth_factor``, ``mapped`` (holds a mapped low point) and ``dem_artefact``
+        (deeper than the plausibility limit and not mapped); polygon geometry in the DEM's
+        CRS. ``polygons.attrs["ranking"]`` is :attr:`ranking`.
     points
         Same rows, geometry = centre of the deepest cell.
     labels
         Hot-spot id per cell (0 = none) on the DEM grid.
+    ranking
+        What the order means, in words a report can print.
     """
 
     polygons: gpd.GeoDataFrame
     points: gpd.GeoDataFrame
     labels: xr.DataArray
+    ranking: str = ""
+
+
+def ranking_text(
+    rank_by: str = "exposure",
+    *,
+    facilities: tuple[str, ...] = (),
+    reach_m: float = FACILITY_REACH_M,
+    depth_scale_m: float = DEPTH_SCALE_M,
+    plausible_depth_m: float = PLAUSIBLE_PONDING_DEPTH_M,
+) -> str:
+    """What the hot-spot ranking means, in one paragraph for a report.
+
+    Examples
+    --------
+    >>> ranking_text("depth")
+    'Hot spots are ranked by their deepest cell (max_depth_m), deepest first.'
+    """
+    if rank_by != "exposure":
+        col = _RANK_BY.get(rank_by, rank_by)
+        what = {"depth": "their deepest cell", "volume": "the water they hold",
+                "persons": "the residents in them", "road_length": "the road length in them"}
+        first = "deepest" if rank_by == "depth" else "largest"
+        return f"Hot spots are ranked by {what.get(rank_by, col)} ({col}), {first} first."
+    w = EXPOSURE_WEIGHTS
+    fac = ", ".join(facilities) if facilities else "none given"
+    return (
+        f"Hot spots are ranked by exposure_score (0-100, highest first): "
+        f"100 x depth factor x ({w['persons']:g} x share of the residents in flooded cells "
+        f"+ {w['roads']:g} x share of the flooded road length weighted by road class "
+        f"+ {w['facilities']:g} x share of the facilities within {reach_m:g} m [{fac}]), "
+        f"each share taken over all hot spots, so the scores add up to at most 100. The depth "
+        f"factor is the deepest water / {depth_scale_m:g} m, capped at 1, and 0 for a hot spot "
+        f"deeper than {plausible_depth_m:g} m outside any mapped underpass or depression "
+        f"(dem_artefact: a DEM pit, not a street flood). Depth alone is in max_depth_m."
+    )
 
 
 def waterlogging_hotspots(
@@ -116,9 +184,20 @@ def waterlogging_hotspots(
     *,
     threshold_m: float = HOTSPOT_DEPTH_M,
     persons_col: str = "persons",
-    rank_by: Literal["depth", "volume", "persons", "road_length"] = "depth",
+    rank_by: Literal["exposure", "depth", "volume", "persons", "road_length"] = "exposure",
+    facilities: Mapping[str, gpd.GeoDataFrame] | None = None,
+    reach_m: float = FACILITY_REACH_M,
+    mapped: gpd.GeoDataFrame | xr.DataArray | None = None,
+    road_class_col: str = "road_class",
+    road_class_weights: Mapping[str, float] | None = None,
+    depth_scale_m: float = DEPTH_SCALE_M,
+    plausible_depth_m: float = PLAUSIBLE_PONDING_DEPTH_M,
 ) -> Hotspots:
     """Connected ponded areas deeper than ``threshold_m`` that touch a road, ranked.
+
+    The default ranking is by exposure (:func:`ranking_text` gives the formula): residents in
+    the flooded cells, flooded road length weighted by class, and facilities within
+    ``reach_m``, scaled by a depth factor that is 0 for implausibly deep unmapped spots.
 
     Parameters
     ----------
@@ -132,8 +211,22 @@ def waterlogging_hotspots(
     threshold_m
         Depth above which a cell is waterlogged [m] (default 0.15 m).
     rank_by
-        ``"depth"`` (max depth), ``"volume"``, ``"persons"`` or ``"road_length"``; ties are
-        broken by the others in that order.
+        ``"exposure"`` (default), ``"depth"`` (max depth), ``"volume"``, ``"persons"`` or
+        ``"road_length"``; ties are broken by the others in that order.
+    facilities
+        ``{kind: points}`` (e.g. ``{"shelters": ..., "stations": ..., "schools": ...}``) in
+        the same CRS; a facility counts for the nearest hot spot within ``reach_m`` [m].
+    mapped
+        Mapped underpasses / depressions (points or a boolean grid): hot spots holding one
+        are exempt from the plausibility limit.
+    road_class_col, road_class_weights
+        Column of ``roads`` with the class, and weight per class
+        (default :data:`ROAD_CLASS_WEIGHTS`; missing column or class: weight 1).
+    depth_scale_m
+        Depth at which the depth factor reaches 1 [m].
+    plausible_depth_m
+        Deepest believable water outside a mapped low point [m]
+        (:data:`jnrisk.flood.PLAUSIBLE_PONDING_DEPTH_M`).
 
     Returns
     -------
@@ -150,14 +243,29 @@ def waterlogging_hotspots(
     >>> hs = waterlogging_hotspots(depth, roads)
     >>> hs.polygons[["max_depth_m", "area_m2", "volume_m3", "road_length_m"]].round(2).values.tolist()
     [[0.4, 400.0, 160.0, 20.0]]
+    >>> float(hs.polygons["exposure_score"].iloc[0])  # 100 x 0.4 x 0.3 x all of the road
+    12.0
     """
     from rasterio import features
     from scipy import ndimage
 
     if rank_by not in _RANK_BY:
         raise ConfigError(f"rank_by must be one of {list(_RANK_BY)}, got {rank_by!r}.")
-    if not (np.isfinite(threshold_m) and threshold_m >= 0):
-        raise ConfigError(f"threshold_m must be a depth >= 0 m, got {threshold_m!r}.")
+    for arg, v, lo in (("threshold_m", threshold_m, 0.0), ("reach_m", reach_m, 0.0),
+                       ("plausible_depth_m", plausible_depth_m, 0.0)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not (
+                np.isfinite(v) and v >= lo):
+            raise ConfigError(f"{arg} must be a distance/depth >= {lo:g} m, got {v!r}.")
+    if not (isinstance(depth_scale_m, (int, float, np.number)) and np.isfinite(depth_scale_m)
+            and depth_scale_m > 0):
+        raise ConfigError(f"depth_scale_m must be a depth > 0 m, got {depth_scale_m!r}.")
+    facilities = dict(facilities or {})
+    for kind, layer in facilities.items():
+        if not isinstance(layer, gpd.GeoDataFrame):
+            raise ConfigError(
+                f"facilities[{kind!r}] must be a GeoDataFrame of points, got "
+                f"{type(layer).__name__}."
+            )
     values, transform, cell = _grid_geometry(depth_m)
     _validate.same_crs(depth_m=depth_m, roads=roads)
     _validate.valid_geometry(roads, name="roads", geom_types=["LineString", "MultiLineString"])
@@ -178,6 +286,31 @@ def waterlogging_hotspots(
     pairs = np.unique(np.stack([r_label, r_index]), axis=1)
     pairs = pairs[:, pairs[0] > 0]
     n_roads = np.bincount(pairs[0], minlength=n + 1)[1:]
+    weights = dict(ROAD_CLASS_WEIGHTS if road_class_weights is None else road_class_weights)
+    if road_class_col in roads.columns:
+        cls = roads[road_class_col].astype(str).to_numpy()
+        w_road = np.array([float(weights.get(c, 1.0)) for c in cls])
+    else:
+        w_road = np.ones(len(roads))
+    road_w = np.bincount(r_label, weights=r_len * w_road[r_index], minlength=n + 1)[1:]
+    # facilities: each counts for the nearest hot-spot cell within reach
+    fac_counts: dict[str, np.ndarray] = {}
+    if facilities:
+        near_label = _nearest_label(labels, cell, reach_m)
+        for kind, layer in facilities.items():
+            _validate.same_crs(depth_m=depth_m, **{f"facilities[{kind!r}]": layer})
+            _validate.valid_geometry(layer, name=f"facilities[{kind!r}]", geom_types=["Point"])
+            f_flat = _cells_of_points(layer.geometry.x.to_numpy(), layer.geometry.y.to_numpy(),
+                                      transform, values.shape)
+            f_label = np.where(f_flat >= 0, near_label.ravel()[np.maximum(f_flat, 0)], 0)
+            fac_counts[kind] = np.bincount(f_label, minlength=n + 1)[1:]
+    # mapped low points exempt a hot spot from the plausibility limit
+    # (the whole ponded area around a hot spot counts: a threshold can split one lake)
+    is_mapped = np.zeros(n + 1, dtype=bool)
+    if mapped is not None:
+        exempt = mapped_water(flat_depth.reshape(values.shape), mapped_cells(depth_m, mapped))
+        is_mapped[np.unique(labels[exempt])] = True
+    is_mapped = is_mapped[1:]
     # population
     persons = np.zeros(n)
     if population is not None:
@@ -196,12 +329,26 @@ def waterlogging_hotspots(
             "volume_m3": np.asarray(sum_depth, dtype=float) * area,
             "persons": persons,
             "road_length_m": road_len,
+            "road_weighted_m": road_w,
             "n_roads": n_roads,
+            **{f"n_{k}": v for k, v in fac_counts.items()},
+            "mapped": is_mapped,
         }
     )
     keep = table["n_roads"].to_numpy() > 0
+    table = table[keep].copy()
+    artefact = (table["max_depth_m"].to_numpy() > plausible_depth_m) & ~table["mapped"].to_numpy()
+    table["dem_artefact"] = artefact
+    table["depth_factor"] = np.where(
+        artefact, 0.0, np.minimum(table["max_depth_m"].to_numpy() / depth_scale_m, 1.0))
+    fac_total = sum((table[f"n_{k}"].to_numpy(dtype=float) for k in fac_counts),
+                    np.zeros(len(table)))
+    table.insert(1, "exposure_score", 100.0 * table["depth_factor"].to_numpy() * (
+        EXPOSURE_WEIGHTS["persons"] * _share(table["persons"].to_numpy(dtype=float))
+        + EXPOSURE_WEIGHTS["roads"] * _share(table["road_weighted_m"].to_numpy(dtype=float))
+        + EXPOSURE_WEIGHTS["facilities"] * _share(fac_total)))
     order_cols = [_RANK_BY[rank_by]] + [c for k, c in _RANK_BY.items() if k != rank_by]
-    table = table[keep].sort_values(order_cols, ascending=False, kind="mergesort")
+    table = table.sort_values(order_cols, ascending=False, kind="mergesort")
     table.insert(1, "rank", np.arange(1, len(table) + 1))
     # polygons of the kept labels
     kept = table["hotspot_id"].to_numpy()
@@ -224,7 +371,98 @@ def waterlogging_hotspots(
     lab = depth_m.copy(data=np.where(keep_mask, labels, 0).astype(np.int32))
     lab.name = "hotspot_id"
     lab.attrs = {"units": "1"}
-    return Hotspots(polygons=polygons, points=points, labels=lab)
+    text = ranking_text(rank_by, facilities=tuple(fac_counts), reach_m=reach_m,
+                        depth_scale_m=depth_scale_m, plausible_depth_m=plausible_depth_m)
+    polygons.attrs["ranking"] = text
+    points.attrs["ranking"] = text
+    return Hotspots(polygons=polygons, points=points, labels=lab, ranking=text)
+
+
+@dataclass(frozen=True)
+class SiteAgreement:
+    """How ranked hot spots sit against known waterlogging sites.
+
+    Attributes
+    ----------
+    top_n, radius_m
+        The number of top-ranked hot spots checked and the distance that counts as "near" [m].
+    top_near_site
+        Of the ``top_n`` first hot spots, how many lie within ``radius_m`` of a site.
+    sites, sites_near_hotspot, sites_near_top
+        Number of sites; how many have any hot spot / a top-``top_n`` hot spot within reach.
+    """
+
+    top_n: int
+    radius_m: float
+    top_near_site: int
+    sites: int
+    sites_near_hotspot: int
+    sites_near_top: int
+
+
+def site_agreement(
+    hotspots: Hotspots, sites: gpd.GeoDataFrame, *, top_n: int = 10, radius_m: float = 500.0
+) -> SiteAgreement:
+    """Count top-ranked hot spots near known waterlogging sites, and sites near hot spots.
+
+    Distances are from the site point to the hot-spot polygon (0 inside it). With the bundled
+    ``depressions`` layer this is a consistency check, not a validation: its names come from
+    the real waterlogging lists, its positions are synthetic
+    (docs/references.md#mapped-waterlogging-sites).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr, rioxarray, geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> d = np.zeros((4, 4)); d[1:3, 1:3] = 0.4
+    >>> depth = xr.DataArray(d, dims=("y", "x"), coords={"y": [35.0, 25, 15, 5],
+    ...     "x": [5.0, 15, 25, 35]}).rio.write_crs("EPSG:4548")
+    >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 20), (40, 20)])], crs="EPSG:4548")
+    >>> sites = gpd.GeoDataFrame(geometry=gpd.points_from_xy([20.0, 500.0], [20.0, 500.0]),
+    ...                          crs="EPSG:4548")
+    >>> a = site_agreement(waterlogging_hotspots(depth, roads), sites, top_n=1, radius_m=50)
+    >>> a.top_near_site, a.sites, a.sites_near_hotspot
+    (1, 2, 1)
+    """
+    if isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or top_n < 1:
+        raise ConfigError(f"top_n must be a whole number >= 1, got {top_n!r}.")
+    if not (np.isfinite(radius_m) and radius_m >= 0):
+        raise ConfigError(f"radius_m must be a distance >= 0 m, got {radius_m!r}.")
+    polys = hotspots.polygons
+    _validate.same_crs(hotspots=polys, sites=sites)
+    _validate.valid_geometry(sites, name="sites", geom_types=["Point"])
+    ranked = polys.sort_values("rank")
+    geoms = ranked.geometry.to_numpy()
+    pts = sites.geometry.to_numpy()
+    near = np.zeros((len(geoms), len(pts)), dtype=bool)
+    if len(geoms) and len(pts):
+        tree = shapely.STRtree(geoms)
+        pi, gi = tree.query(pts, predicate="dwithin", distance=float(radius_m))
+        near[gi, pi] = True
+    top = near[: int(top_n)]
+    return SiteAgreement(
+        top_n=int(min(top_n, len(geoms))),
+        radius_m=float(radius_m),
+        top_near_site=int(top.any(axis=1).sum()),
+        sites=len(pts),
+        sites_near_hotspot=int(near.any(axis=0).sum()),
+        sites_near_top=int(top.any(axis=0).sum()),
+    )
+
+
+def _share(values: np.ndarray) -> np.ndarray:
+    total = float(values.sum())
+    return values / total if total > 0 else np.zeros_like(values)
+
+
+def _nearest_label(labels: np.ndarray, cell: float, reach_m: float) -> np.ndarray:
+    """Label of the nearest labelled cell within ``reach_m`` of each cell (0 = none)."""
+    from scipy import ndimage
+
+    if not labels.any():
+        return labels
+    dist, (rr, cc) = ndimage.distance_transform_edt(labels == 0, return_indices=True)
+    return np.where(dist * cell <= reach_m, labels[rr, cc], 0)
 
 
 def road_closures(

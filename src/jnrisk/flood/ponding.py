@@ -14,6 +14,7 @@ Wickert (2020, 2021), doi 10.5194/esurf-9-105-2021 (domain.md §2.5).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +26,7 @@ import xarray as xr
 from jnrisk import _validate
 from jnrisk._errors import ConfigError, DataError, SchemaError
 from jnrisk.flood import _kernels
+from jnrisk.flood._raster import check_aligned, check_min_shape
 
 __all__ = [
     "fill_depressions",
@@ -67,6 +69,7 @@ def _read_dem(dem: xr.DataArray, *, name: str = "dem", float64: bool = False) ->
             f"{name} must be 2-D (y, x), got dims {dem.dims}; drop a band dimension with "
             f"{name}.squeeze('band', drop=True)."
         )
+    check_min_shape(dem, name)
     _validate.metric_crs(dem, name=name)
     xres, yres = dem.rio.resolution()
     if not math.isclose(abs(xres), abs(yres), rel_tol=1e-6):
@@ -222,9 +225,11 @@ def _accumulate(fdir: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return acc.reshape(fdir.shape)
 
 
-def _weights_array(weights, shape, valid, name) -> np.ndarray:
+def _weights_array(weights, shape, valid, name, grid=None, grid_name="dem") -> np.ndarray:
     if weights is None:
         return np.ones(int(np.prod(shape)), dtype=np.float64)
+    if grid is not None and isinstance(weights, xr.DataArray):
+        check_aligned(grid, weights, grid_name, name)
     w = np.asarray(weights.values if isinstance(weights, xr.DataArray) else weights, float)
     if w.shape != shape:
         raise DataError(f"{name} has shape {w.shape} but the grid is {shape}; align them.")
@@ -260,7 +265,7 @@ def flow_accumulation(
     wall = _check_nodata_mode(nodata)
     d = _read_dem(dem)
     fdir = _d8(d, wall)
-    w = _weights_array(weights, fdir.shape, fdir != _kernels.DIR_NODATA, "weights")
+    w = _weights_array(weights, fdir.shape, fdir != _kernels.DIR_NODATA, "weights", dem)
     acc = _accumulate(fdir, w)
     out = _wrap(dem, acc, name=name, units="1" if weights is None else "", nodata=np.nan)
     out.attrs["long_name"] = "D8 flow accumulation (cell itself included)"
@@ -295,7 +300,7 @@ def accumulation_from_direction(
     [[1.0, 2.0, 3.0]]
     """
     arr = _read_fdir(fdir)
-    w = _weights_array(weights, arr.shape, arr != 255, "weights")
+    w = _weights_array(weights, arr.shape, arr != 255, "weights", fdir, "fdir")
     acc = _accumulate(arr, w)
     out = xr.DataArray(acc, coords=fdir.coords, dims=fdir.dims, name=name, attrs={"units": "1"})
     return out
@@ -363,7 +368,10 @@ def ponding_depth(
     its spill (saddle) level; the excess spills into the depression on the other side of the
     saddle, or off the grid (border, or nodata with ``nodata="outlet"``). Depressions that both
     fill merge and rise together (the depression hierarchy; Barnes et al. 2021). Static: no
-    infiltration or drainage during routing, so put losses into ``runoff_mm`` (SCS-CN).
+    infiltration or drainage during routing, so put losses into ``runoff_mm``: SCS-CN
+    (:func:`jnrisk.flood.runoff_depth`) or the runoff the sewers leave
+    (:func:`jnrisk.flood.excess_runoff`). Condition the DEM first
+    (:func:`jnrisk.flood.condition_dem`) so that DEM pits do not store water like lakes.
 
     Parameters
     ----------
@@ -397,14 +405,15 @@ def ponding_depth(
     d = _read_dem(dem)
     valid = _kernels.valid_mask(d.values, d.values.dtype.type(d.nodata), d.has_nodata)
     if isinstance(runoff_mm, xr.DataArray):
-        if runoff_mm.shape != dem.shape:
-            raise DataError(
-                f"runoff_mm has shape {runoff_mm.shape} but dem is {dem.shape}; align it with "
-                f"runoff_mm.rio.reproject_match(dem)."
-            )
+        check_aligned(dem, runoff_mm, "dem", "runoff_mm")
         q = np.asarray(runoff_mm.values, dtype=np.float64)
-    else:
+    elif isinstance(runoff_mm, numbers.Real) and not isinstance(runoff_mm, bool):
         q = np.full(dem.shape, float(runoff_mm))
+    else:
+        raise SchemaError(
+            f"runoff_mm must be one depth in mm or an xarray.DataArray on dem's grid, got "
+            f"{type(runoff_mm).__name__}; wrap an array with dem.copy(data=values)."
+        )
     bad_nan = valid & ~np.isfinite(q)
     if bad_nan.any():
         raise DataError(

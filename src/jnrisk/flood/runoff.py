@@ -23,6 +23,7 @@ import rioxarray  # noqa: F401  (registers the .rio accessor)
 import xarray as xr
 
 from jnrisk._errors import ConfigError, DataError
+from jnrisk.flood._raster import check_aligned
 
 __all__ = [
     "LANDCOVER_CODES",
@@ -134,23 +135,6 @@ def _as_codes(da: xr.DataArray, name: str) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), valid
 
 
-def _check_aligned(a: xr.DataArray, b: xr.DataArray, a_name: str, b_name: str) -> None:
-    problems = []
-    if a.shape != b.shape:
-        problems.append(f"shape {b.shape} vs {a.shape}")
-    else:
-        ta, tb = a.rio.transform(), b.rio.transform()
-        if not np.allclose(tuple(ta)[:6], tuple(tb)[:6], rtol=0, atol=1e-6 * abs(ta.a or 1.0)):
-            problems.append(f"transform {tuple(tb)[:6]} vs {tuple(ta)[:6]}")
-        if a.rio.crs is not None and b.rio.crs is not None and a.rio.crs != b.rio.crs:
-            problems.append(f"CRS {b.rio.crs} vs {a.rio.crs}")
-    if problems:
-        raise DataError(
-            f"{b_name} is not aligned with {a_name}: {'; '.join(problems)}. Resample it first: "
-            f"{b_name}.rio.reproject_match({a_name}, resampling=Resampling.nearest)."
-        )
-
-
 def curve_number(
     landcover: xr.DataArray,
     soil_group: xr.DataArray | int | str = "C",
@@ -191,7 +175,7 @@ def curve_number(
             )
     lc, valid = _as_codes(landcover, "landcover")
     if isinstance(soil_group, xr.DataArray):
-        _check_aligned(landcover, soil_group, "landcover", "soil_group")
+        check_aligned(landcover, soil_group, "landcover", "soil_group")
         sg, sg_valid = _as_codes(soil_group, "soil_group")
         valid &= sg_valid
     else:
@@ -264,7 +248,7 @@ def runoff_depth(
     _check_ia_ratio(ia_ratio)
     cn = curve_number(landcover, soil_group, cn_table=cn_table)
     if isinstance(rain_mm, xr.DataArray):
-        _check_aligned(landcover, rain_mm, "landcover", "rain_mm")
+        check_aligned(landcover, rain_mm, "landcover", "rain_mm")
         p = np.asarray(rain_mm.values, dtype=np.float64)
     else:
         p = float(rain_mm)

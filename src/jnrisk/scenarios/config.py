@@ -268,7 +268,12 @@ class FloodParams:
     """Design storm for waterlogging (domain.md §2.1-2.3): return period, duration, peak ratio.
 
     ``peak_ratio`` is the Chicago-storm peak position r in (0, 1); 0.4 is a North China
-    value [V: 0.3-0.4].
+    value [V: 0.3-0.4]. The storm sewers drain runoff up to their design storm:
+    ``pipe_return_period_central_yr`` in the central districts, ``pipe_return_period_other_yr``
+    elsewhere, at ``pipe_design_duration_min`` (``jnrisk.flood.drainage_capacity``).
+    Unmapped DEM pits deeper than ``plausible_depth_m`` are filled before ponding, and deeper
+    water outside mapped low points is flagged as a DEM artefact
+    (``jnrisk.flood.condition_dem``).
 
     Examples
     --------
@@ -279,6 +284,10 @@ class FloodParams:
     return_period_yr: float = param(kind=float, unit="years", ge=1, le=1000)
     duration_min: float = param(kind=float, unit="minutes", gt=0, le=4320)
     peak_ratio: float = param(0.4, kind=float, unit="fraction", gt=0, lt=1)
+    pipe_return_period_central_yr: float = param(3.0, kind=float, unit="years", ge=1, le=100)
+    pipe_return_period_other_yr: float = param(2.0, kind=float, unit="years", ge=1, le=100)
+    pipe_design_duration_min: float = param(20.0, kind=float, unit="minutes", gt=0, le=1440)
+    plausible_depth_m: float = param(2.0, kind=float, unit="m", gt=0, le=20)
 
     def __post_init__(self) -> None:
         validate_params(self)

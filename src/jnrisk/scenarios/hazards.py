@@ -264,51 +264,87 @@ def run_flood(scenario: Any, city: Any = None) -> ScenarioResult:
     """Urban waterlogging under a design storm and its effect on walking evacuation.
 
     Chicago hyetograph from the storm formula (the Jinan placeholder, NOT verified: see
-    ``jnrisk.flood.JINAN_PLACEHOLDER_UNVERIFIED``) -> SCS-CN runoff per cell from land cover ->
-    fill-and-spill ponding on the DEM -> hot spots touching roads -> roads closed to pedestrians
-    (> 0.5 m) and vehicles (> 0.3 m) -> the shelter allocation re-solved with the pedestrian
-    closures (warm start from the intact-network optimum) -> 34 monitoring sites.
+    ``jnrisk.flood.JINAN_PLACEHOLDER_UNVERIFIED``) -> SCS-CN runoff per cell and step, less
+    what the storm sewers carry (design return period per district) -> DEM conditioned so
+    that unmapped pits deeper than the plausibility limit are not lakes -> fill-and-spill
+    ponding -> hot spots touching roads, ranked by exposure (residents, roads by class,
+    shelters and rescue stations within reach, depth as one factor) and checked against the
+    mapped waterlogging sites -> roads closed to pedestrians (> 0.5 m) and vehicles (> 0.3 m)
+    -> the shelter allocation re-solved with the pedestrian closures (warm start from the
+    intact-network optimum) -> 34 monitoring sites.
     """
     from jnrisk.allocation import allocate_shelters
     from jnrisk.flood import (
         JINAN_PLACEHOLDER_UNVERIFIED,
         chicago_hyetograph,
+        condition_dem,
+        drainage_capacity,
+        excess_runoff,
+        implausible_depths,
+        jinan_pipe_return_periods,
         monitoring_sites,
         ponding_depth,
         road_closures,
-        runoff_depth,
+        site_agreement,
         waterlogging_hotspots,
     )
 
     ctx = city_context(city)
     p: FloodParams = scenario.hazard
     c = ctx.city
-    storm = chicago_hyetograph(JINAN_PLACEHOLDER_UNVERIFIED, p.return_period_yr, p.duration_min,
+    formula = JINAN_PLACEHOLDER_UNVERIFIED
+    storm = chicago_hyetograph(formula, p.return_period_yr, p.duration_min,
                                peak_ratio=p.peak_ratio)
-    runoff = runoff_depth(storm.total_mm, c.landcover)
-    pond = ponding_depth(c.dem, runoff.fillna(0.0))
+    periods = jinan_pipe_return_periods(p.pipe_return_period_central_yr,
+                                        p.pipe_return_period_other_yr)
+    sewer = drainage_capacity(c.landcover, formula, return_period_yr=periods,
+                              districts=c.districts, district_col="name_en",
+                              design_duration_min=p.pipe_design_duration_min)
+    runoff = excess_runoff(storm, c.landcover, sewer.fillna(0.0))
+    dem = condition_dem(c.dem, mapped=c.depressions, max_depth_m=p.plausible_depth_m)
+    pond = ponding_depth(dem.dem, runoff.fillna(0.0))
     depth = pond.depth_m
-    hs = waterlogging_hotspots(depth, c.roads, c.population)
+    artefact = implausible_depths(depth, mapped=dem.mapped_depressions,
+                                  limit_m=p.plausible_depth_m)
+    shelters = _shelters(c, scenario.inventory_year)
+    hs = waterlogging_hotspots(depth, c.roads, c.population, mapped=dem.mapped_depressions,
+                               facilities={"shelters": shelters, "stations": c.stations},
+                               plausible_depth_m=p.plausible_depth_m)
+    sites = site_agreement(hs, c.depressions, top_n=10, radius_m=500.0)
     ped = road_closures(depth, c.roads, mode="pedestrians").to_numpy()
     veh = road_closures(depth, c.roads, mode="vehicles").to_numpy()
     extra = closed_edge_positions(c.roads, scenario.network)
     closed = ped.copy()
     closed[extra] = True
 
-    shelters = _shelters(c, scenario.inventory_year)
     walk_m = scenario.allocation.max_walk_m
     base = _base_allocation(ctx, shelters, walk_m)
     after = allocate_shelters(c.population, shelters, ctx.walk, max_walk_m=walk_m,
                               closed_edges=np.flatnonzero(closed), warm_start=base)
     sb, sa = base.summary(), after.summary()
     plan = monitoring_sites(hs, k=34) if len(hs.points) else None
+    top = hs.polygons.iloc[0] if len(hs.polygons) else None
+    cell_m2 = abs(float(np.prod(c.dem.rio.resolution())))
     metrics = {
         "storm_total_mm": float(storm.total_mm),
+        "sewer_drained_m3": float(runoff.attrs["drained_mm_mean"] / 1000.0 * cell_m2
+                                  * int(np.isfinite(runoff.values).sum())),
         "runoff_m3": float(pond.runoff_m3),
         "ponded_m3": float(pond.ponded_m3),
         "outflow_m3": float(pond.outflow_m3),
+        "dem_pits_filled": int(dem.depressions["artefact"].sum()),
+        "dem_pit_volume_filled_m3": dem.removed_volume_m3,
+        "dem_artefact_cells": int(artefact.values.sum()),
+        "max_depth_m": float(np.nanmax(depth.values)),
         "hotspots": len(hs.polygons),
         "hotspot_persons": int(hs.polygons["persons"].sum()) if len(hs.polygons) else 0,
+        "top_hotspot_score": float(top["exposure_score"]) if top is not None else 0.0,
+        "top_hotspot_max_depth_m": float(top["max_depth_m"]) if top is not None else 0.0,
+        "top_hotspot_persons": int(top["persons"]) if top is not None else 0,
+        "top10_hotspots_near_mapped_site": sites.top_near_site,
+        "mapped_sites": sites.sites,
+        "mapped_sites_near_hotspot": sites.sites_near_hotspot,
+        "hotspot_ranking": hs.ranking,
         "roads_closed_vehicles": int(veh.sum()),
         "roads_closed_pedestrians": int(ped.sum()),
         "unserved_persons_before": int(sb["unserved_persons"]),
