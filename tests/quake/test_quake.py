@@ -188,18 +188,32 @@ def test_monotone_in_magnitude(m1: float, dm: float, x: float, y: float) -> None
 def test_dpm_rows_are_distributions_and_damage_grows_with_intensity() -> None:
     p = DEFAULT_DPM[list(DAMAGE_STATES)].to_numpy()
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
-    grid = np.linspace(4.0, 11.0, 71)
+    grid = np.linspace(1.0, 12.0, 111)
     for cls in quake.VULNERABILITY_CLASSES:
         probs = damage_state_probabilities(grid, cls)
         np.testing.assert_allclose(probs.sum(axis=1), 1.0)
         # stochastic dominance: P(state >= k) never decreases with intensity
         exceed = np.cumsum(probs[:, ::-1], axis=1)[:, ::-1]
         assert (np.diff(exceed, axis=0) >= -1e-12).all()
-    # interpolation halfway between VII and VIII (hand value)
+    # the zone-VII row applies at the zone centre 7.5; 8.0 (VII/VIII boundary) is halfway
     got = damage_state_probabilities(7.5, "brick_concrete")[0]
-    np.testing.assert_allclose(got, [0.375, 0.285, 0.20, 0.10, 0.04])
-    # below V: undamaged
+    np.testing.assert_allclose(got, [0.60, 0.27, 0.10, 0.03, 0.0])
+    got = damage_state_probabilities(8.0, "brick_concrete")[0]
+    np.testing.assert_allclose(got, [0.45, 0.30, 0.175, 0.065, 0.01])
+    # zone V and below: undamaged
     np.testing.assert_allclose(damage_state_probabilities(3.0, "rural")[0], [1, 0, 0, 0, 0])
+    np.testing.assert_allclose(damage_state_probabilities(5.5, "rural")[0], [1, 0, 0, 0, 0])
+
+
+def test_intensity_vi_and_below_displaces_almost_nobody() -> None:
+    frac = DisplacementFractions().as_array()
+    for cls in quake.VULNERABILITY_CLASSES:
+        share = damage_state_probabilities(np.linspace(1.0, 6.5, 56), cls) @ frac
+        assert share.max() < 0.015, cls  # up to the centre of zone VI: < 1.5 %, rural included
+        edge = damage_state_probabilities(7.0, cls) @ frac  # the VI/VII boundary
+        assert edge.max() < 0.05, cls
+    # moderate damage is habitable by default
+    assert DisplacementFractions().moderate <= 0.2
 
 
 def test_building_stock_shares_sum_to_one() -> None:
@@ -245,8 +259,9 @@ def test_displaced_hand_value_and_district_keys(rng: np.random.Generator) -> Non
     i0 = epicentral_intensity(6.0)
     w = i0 - 7.0
     stock = quake.building_stock_shares().loc["历下区"]
-    frac = np.array([0, 0, 0.3, 0.9, 1.0])
+    frac = np.array([0, 0, 0.05, 0.7, 1.0])
     expected = 0.0
+    w = i0 - 7.5  # zone-VII row at 7.5, zone-VIII row at 8.5
     for cls in quake.VULNERABILITY_CLASSES:
         t = DEFAULT_DPM.loc[cls]
         row = (1 - w) * t.loc[7].to_numpy() + w * t.loc[8].to_numpy()
