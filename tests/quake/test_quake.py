@@ -211,7 +211,7 @@ def test_intensity_vi_and_below_displaces_almost_nobody() -> None:
         share = damage_state_probabilities(np.linspace(1.0, 6.5, 56), cls) @ frac
         assert share.max() < 0.015, cls  # up to the centre of zone VI: < 1.5 %, rural included
         edge = damage_state_probabilities(7.0, cls) @ frac  # the VI/VII boundary
-        assert edge.max() < 0.05, cls
+        assert edge.max() < 0.08, cls
     # moderate damage is habitable by default
     assert DisplacementFractions().moderate <= 0.2
 
