@@ -40,6 +40,16 @@ __all__ = [
     "QuakeScenario",
     "epicentral_intensity",
     "axis_radius_km",
+    "isoseismal_areas_km2",
+    "check_magnitude",
+    "check_intensity",
+    "MAGNITUDE_RANGE",
+    "DEPTH_RANGE_KM",
+    "INTENSITY_RANGE",
+    "DPM_SOURCE",
+    "DisplacementRange",
+    "DISPLACEMENT_FRACTIONS_LOW",
+    "DISPLACEMENT_FRACTIONS_HIGH",
     "intensity_at_offsets",
     "intensity_at_points",
     "scenario_intensity",
@@ -383,6 +393,32 @@ def intensity_at_offsets(
     out = np.where(far, lo_i, out)
     out = np.where((x == 0) & (y == 0), i0, out)
     return np.clip(out, lo_i, i0)
+
+
+def isoseismal_areas_km2(
+    magnitude: float,
+    intensities: Any = (6, 7, 8, 9, 10),
+    *,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+) -> dict[int, float]:
+    """Area [km²] inside each isoseismal: the ellipse ``pi * R_a(I) * R_b(I)`` for every ``I``.
+
+    The value for ``I`` is the area of the zones of intensity ``I`` and above (the "VI and
+    above" figure of a CEA intensity map for ``I = 6``); 0 when ``I`` exceeds the epicentral
+    intensity.
+
+    Examples
+    --------
+    >>> {k: round(v) for k, v in isoseismal_areas_km2(6.0, (6, 7, 8)).items()}
+    {6: 4715, 7: 541, 8: 0}
+    """
+    m = float(check_magnitude(magnitude))
+    out = {}
+    for i in intensities:
+        ra = axis_radius_km(float(i), m, axis="long", coefficients=coefficients)
+        rb = axis_radius_km(float(i), m, axis="short", coefficients=coefficients)
+        out[int(i)] = float(math.pi * ra * rb)
+    return out
 
 
 def _offsets_km(xy_m: np.ndarray, scenario: QuakeScenario) -> tuple[np.ndarray, np.ndarray]:
