@@ -363,3 +363,50 @@ def test_default_scenario_and_shelter_usability() -> None:
     u = quake.shelter_usability(sh, s, max_intensity=7.5)
     assert u["usable"].tolist() == [False, True]
     assert quake.shelter_usability(sh, s)["usable"].all()  # I0(M6) = 7.99 <= VIII
+
+
+@pytest.mark.parametrize("bad", [10.0, 3.0, float("nan"), float("inf"), "six", None])
+def test_magnitude_is_range_checked_where_it_enters(bad) -> None:
+    for call in (
+        lambda: epicentral_intensity(bad),
+        lambda: axis_radius_km(6.0, bad),
+        lambda: intensity_at_offsets(np.zeros(1), np.zeros(1), bad),
+        lambda: quake.isoseismal_areas_km2(bad),
+    ):
+        with pytest.raises(ConfigError, match="magnitude"):
+            call()
+
+
+def test_intensity_never_exceeds_xii_and_bad_intensity_is_named() -> None:
+    assert epicentral_intensity(quake.MAGNITUDE_RANGE[1]) <= 12.0
+    for bad in (13.8, 0.0, float("nan")):
+        with pytest.raises(DataError, match="intensity"):
+            damage_state_probabilities(bad, "rc_frame")
+
+
+def test_scenario_config_takes_the_quake_limits() -> None:
+    from jnrisk.scenarios import QuakeParams
+
+    lo, hi = quake.DEPTH_RANGE_KM
+    ok = QuakeParams(epicentre_lon=117.0, epicentre_lat=36.6, magnitude=6.0, depth_km=hi)
+    QuakeScenario(0.0, 0.0, magnitude=ok.magnitude, depth_m=ok.depth_km * 1000.0)
+    for kw, needle in (
+        ({"depth_km": 80.0}, "depth_km"),
+        ({"depth_km": 0.5}, "depth_km"),
+        ({"magnitude": 10.0}, "magnitude"),
+        ({"magnitude": float("nan")}, "magnitude"),
+    ):
+        base = {"epicentre_lon": 117.0, "epicentre_lat": 36.6, "magnitude": 6.0}
+        with pytest.raises(ConfigError, match=needle):
+            QuakeParams(**{**base, **kw})
+
+
+def test_displaced_range_brackets_central_and_is_repeatable(rng: np.random.Generator) -> None:
+    b = _blocks(200, rng, spread_m=40_000.0)
+    s = QuakeScenario(0.0, 0.0, magnitude=6.5)
+    a = displaced_persons(b, s).attrs["displaced_persons_range"]
+    again = displaced_persons(b, s).attrs["displaced_persons_range"]
+    assert a == again
+    assert 0 < a["low"] < a["central"] < a["high"]
+    with pytest.raises(ConfigError, match="intensity_sigma"):
+        quake.DisplacementRange(intensity_sigma=-1.0)

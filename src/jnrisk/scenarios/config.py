@@ -42,7 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jnrisk import quake as _quake
 from jnrisk._errors import ConfigError
+from jnrisk.rescue._common import CONGESTION_FACTOR_BY_PERIOD as _PERIODS
+from jnrisk.rescue.coverage import DEFAULT_TURNOUT_S, MAX_TURNOUT_S
 from jnrisk.scenarios.registry import did_you_mean, get_kind, register_kind
 from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
 
@@ -238,6 +241,12 @@ def params_to_dict(obj: Any) -> dict[str, Any]:
 # Per-kind hazard parameters
 # --------------------------------------------------------------------------------------------
 
+#: Shelter standards a quake scenario may name (see jnrisk.shelters.STANDARDS), or "allocation"
+#: for the single ``allocation.m2_per_person`` value.
+_SHELTER_STANDARD_CHOICES = (
+    "allocation", "jinan_2024", "jinan_2035", "gb21734_min", "gb50413", "gb51143_stay",
+)
+
 
 @dataclass(frozen=True)
 class QuakeParams:
@@ -255,9 +264,18 @@ class QuakeParams:
 
     epicentre_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
     epicentre_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
-    magnitude: float = param(kind=float, unit="Ms", ge=4.0, le=8.0)
-    depth_km: float = param(10.0, kind=float, unit="km", gt=0, le=100)
+    magnitude: float = param(
+        kind=float, unit="Ms", ge=_quake.MAGNITUDE_RANGE[0], le=_quake.MAGNITUDE_RANGE[1]
+    )
+    depth_km: float = param(
+        10.0, kind=float, unit="km", ge=_quake.DEPTH_RANGE_KM[0], le=_quake.DEPTH_RANGE_KM[1]
+    )
     azimuth_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
+    shelter_standard: str = param(
+        "jinan_2024", kind=str, choices=_SHELTER_STANDARD_CHOICES,
+        doc="per-capita standard of shelter capacity (jnrisk.shelters.STANDARDS); "
+        "'allocation' uses allocation.m2_per_person",
+    )
 
     def __post_init__(self) -> None:
         validate_params(self)
@@ -322,6 +340,14 @@ class RescueParams:
     incident_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
     max_response_s: float = param(900.0, kind=float, unit="s", gt=0, le=86400)
     teams_required: int = param(1, kind=int, unit="teams", ge=1, le=1000)
+    turnout_s: float = param(
+        DEFAULT_TURNOUT_S, kind=float, unit="s", ge=0, le=MAX_TURNOUT_S,
+        doc="time from the dispatch order to wheels rolling, added to every drive time",
+    )
+    period: str = param(
+        "free_flow", kind=str, choices=tuple(_PERIODS),
+        doc="time of day; sets the congestion factor on free-flow drive times",
+    )
 
     def __post_init__(self) -> None:
         validate_params(self)
