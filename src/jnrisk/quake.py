@@ -3,16 +3,16 @@
 Three steps, each a plain function on a GeoDataFrame of population blocks:
 
 1. :func:`intensity_at_points` / :func:`scenario_intensity` -- the elliptical intensity
-   attenuation relation for eastern China (汪素云 et al. 2000; domain.md §4.2), long axis along
+   attenuation relation for eastern China (汪素云 et al. 2000; docs/references.md#wang2000-attenuation), long axis along
    the fault strike, solved for each site by bisection on the intensity and clipped at the
    epicentral intensity I0.
 2. :func:`damage_state_probabilities` / :func:`block_damage` -- probabilities of the five
    Chinese damage states (基本完好 ... 毁坏) from a damage-probability matrix (DPM) by vulnerability
-   class, mixed by the building-stock shares of each block's district (domain.md §4.3).
+   class, mixed by the building-stock shares of each block's district (docs/references.md#quake-dpm-gbt17742).
 3. :func:`displaced_persons` -- people whose homes are uninhabitable, from configurable
-   fractions per damage state (domain.md §4.4). Never more than the block's population.
+   fractions per damage state (docs/references.md#quake-displacement). Never more than the block's population.
 
-Every coefficient that domain.md tags [M] (not verified in a source) is a named, overridable
+Every coefficient that docs/references.md tags assumed is a named, overridable
 parameter: the attenuation table (:data:`WANG_2000_EASTERN_CHINA`), the damage-probability matrix
 (:data:`DEFAULT_DPM`, **assumed**), the building-stock shares (:func:`building_stock_shares`,
 **synthetic**) and the displacement fractions (:class:`DisplacementFractions`).
@@ -110,7 +110,7 @@ class AttenuationCoefficients:
 
 
 #: Eastern China relation of 汪素云, 俞言祥, 高阿甲, 阎秀杰 (2000), 中国分区地震动衰减关系的确定,
-#: 中国地震 16(2). Coefficients are tagged [M] in domain.md §4.2 (from secondary sources, not
+#: 中国地震 16(2). Coefficients: docs/references.md#wang2000-attenuation (from secondary sources, not
 #: seen in the paper); they are self-consistent (I0(M6) = 7.99 on both axes, matching the
 #: catalogue rule I0 = 0.24 + 1.29 M). Fitted on M5.0-7.9; M < 5 is an extrapolation.
 WANG_2000_EASTERN_CHINA = AttenuationCoefficients(
@@ -126,7 +126,8 @@ WANG_2000_EASTERN_CHINA = AttenuationCoefficients(
     sigma=0.5,
     source=(
         "汪素云, 俞言祥, 高阿甲, 阎秀杰 (2000) 中国分区地震动衰减关系的确定, 中国地震 16(2); "
-        "eastern-China coefficients as quoted in domain.md §4.2 [M: not verified in the paper]"
+        "eastern-China coefficients as quoted in docs/references.md#wang2000-attenuation "
+        "[assumed: not verified in the paper]"
     ),
 )
 
@@ -1059,7 +1060,7 @@ def default_scenario() -> QuakeScenario:
 
 
 #: Intensity from which residents are assumed to leave buildings for open space in the first
-#: hours and days (fear of aftershocks), domain.md §4.4 stage 1 (modelling recommendation) [M].
+#: hours and days (fear of aftershocks), docs/references.md#quake-emergency-evacuees (assumed).
 EMERGENCY_EVACUATION_INTENSITY = 7.0
 
 
@@ -1075,7 +1076,7 @@ def emergency_evacuees(
     """Emergency-stage (0-3 days) open-space demand: residents of blocks at >= ``min_intensity``.
 
     ``evacuees_persons = persons * presence_factor`` where ``intensity >= min_intensity``, else
-    0 (domain.md §4.4 stage 1). ``presence_factor`` in [0, 1] is the day/night share of residents
+    0 (docs/references.md#quake-emergency-evacuees). ``presence_factor`` in [0, 1] is the day/night share of residents
     at home that GB 50413 §8.1 asks planners to estimate [V: the clause; the value is yours].
     Check it against shelters at 0.5-1 m² per person within about 500 m.
 

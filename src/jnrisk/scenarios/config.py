@@ -26,8 +26,8 @@ recognises finished work.
 
 Parameter classes for the hazard kinds (``QuakeParams``, ``FloodParams``, ``FireParams``,
 ``RescueParams``) live here so scenario files validate today; the hazard modules register
-their runners later with :func:`jnrisk.scenarios.register_kind`. Numbers marked [M] in
-``docs/domain.md`` are defaults only and stay overridable.
+their runners later with :func:`jnrisk.scenarios.register_kind`. Numbers tagged assumed in
+``docs/references.md`` are defaults only and stay overridable.
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ _SHELTER_STANDARD_CHOICES = (
 
 @dataclass(frozen=True)
 class QuakeParams:
-    """Scenario earthquake (domain.md §4.2): epicentre, surface-wave magnitude Ms, depth, strike.
+    """Scenario earthquake (docs/references.md#wang2000-attenuation): epicentre, surface-wave magnitude Ms, depth, strike.
 
     ``azimuth_deg`` is the strike of the long axis of the elliptical intensity field, clockwise
     from north. The magnitude range is where the eastern-China attenuation relation was fitted
@@ -283,7 +283,7 @@ class QuakeParams:
 
 @dataclass(frozen=True)
 class FloodParams:
-    """Design storm for waterlogging (domain.md §2.1-2.3): return period, duration, peak ratio.
+    """Design storm for waterlogging (docs/references.md#chicago-storm): return period, duration, peak ratio.
 
     ``peak_ratio`` is the Chicago-storm peak position r in (0, 1); 0.4 is a North China
     value [V: 0.3-0.4].
@@ -304,7 +304,7 @@ class FloodParams:
 
 @dataclass(frozen=True)
 class FireParams:
-    """A fire-weather day and an ignition point (domain.md §3): noon weather, ignition, horizon.
+    """A fire-weather day and an ignition point (docs/references.md#fwi-van-wagner-1987): noon weather, ignition, horizon.
 
     Examples
     --------
@@ -328,7 +328,7 @@ class FireParams:
 
 @dataclass(frozen=True)
 class RescueParams:
-    """An incident for rescue-force dispatch (domain.md §6): location and response target.
+    """An incident for rescue-force dispatch (docs/references.md#rescue-response-time): location and response target.
 
     Examples
     --------
@@ -413,7 +413,7 @@ class NetworkChanges:
 class AllocationOptions:
     """Shelter allocation options: walking cutoff and effective shelter area per person.
 
-    ``m2_per_person`` defaults to Jinan's policy value, 2.0 m²/person (domain.md §0, §1.5).
+    ``m2_per_person`` defaults to Jinan's policy value, 2.0 m²/person (docs/references.md#jinan-shelter-area).
 
     Examples
     --------

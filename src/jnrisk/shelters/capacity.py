@@ -95,7 +95,7 @@ STANDARDS: Mapping[str, PerCapitaStandard] = MappingProxyType(
         "gb21734_min": PerCapitaStandard(
             "gb21734_min",
             {"*": 1.5},
-            "GB 21734-2008 地震应急避难场所: per-capita living area > 1.5 m² [V, domain.md §1.2]",
+            "GB 21734-2008 地震应急避难场所: per-capita living area > 1.5 m² [verified, docs/references.md#gb21734-2008]",
         ),
         "jinan_2035": PerCapitaStandard(
             "jinan_2035",
