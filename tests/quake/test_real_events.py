@@ -153,3 +153,33 @@ def test_changning_displaced_matches_the_share_not_with_relatives() -> None:
     target = 81_396 / 2
     assert target / 2 <= rng["central"] <= target * 2
     assert rng["low"] <= target <= rng["high"]
+
+
+# ------------------------------------------------------------------------- scenario runner
+
+
+@pytest.fixture(scope="module")
+def jinan_ctx():
+    from jnrisk.datasets import jinan
+    from jnrisk.scenarios.hazards import city_context
+
+    return city_context(jinan(2024))
+
+
+def test_default_m6_scenario_displaces_tens_of_thousands(jinan_ctx) -> None:
+    """The default M6.0 near Jinan: tens of thousands displaced (the earlier chain gave
+    548,506), with a 10-90 % range around it, and the shelter standard changes capacity."""
+    from jnrisk.scenarios import Scenario, run
+
+    def scen(std: str) -> dict:
+        s = Scenario(name="q", kind="quake", hazard={
+            "epicentre_lon": 117.09, "epicentre_lat": 36.55, "magnitude": 6.0,
+            "azimuth_deg": 60.0, "shelter_standard": std})
+        return run(s, jinan_ctx).metrics
+
+    m = scen("jinan_2024")
+    assert 10_000 <= m["displaced_persons"] <= 100_000
+    assert m["displaced_persons_low"] < m["displaced_persons"] < m["displaced_persons_high"]
+    assert m["displaced_persons_high"] < 548_506
+    # GB 50413 counts 1 m2 per person in emergency shelters where Jinan counts 2 m2
+    assert scen("gb50413")["usable_capacity_persons"] > m["usable_capacity_persons"]

@@ -171,6 +171,7 @@ def run_quake(scenario: Any, city: Any = None) -> ScenarioResult:
         "unserved_persons": int(tot.get("unserved_persons", 0)),
         "unreachable_persons": int(tot.get("unreachable_persons", 0)),
         "unusable_shelters": int((~usable["usable"]).sum()),
+        "usable_capacity_persons": int(usable.loc[usable["usable"], "capacity_persons"].sum()),
         "overflowing_shelters": int(demand.shelters["overflow"].sum()),
         "walk_person_m": float(demand.travel_person_m),
     }
