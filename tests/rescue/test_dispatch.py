@@ -224,3 +224,27 @@ def test_eta_includes_turnout():
     assert res.assignments["eta_s"].min() == 90.0
     with pytest.raises(ConfigError, match="turnout_s"):
         _fastest_teams(net, Point(800, 0), teams, turnout_s=-5)
+
+
+def test_rescue_scenario_carries_turnout_and_period():
+    from jnrisk.datasets import jinan
+    from jnrisk.scenarios import RescueParams, Scenario, run
+    from jnrisk.scenarios.hazards import city_context
+
+    ctx = city_context(jinan(2024))
+
+    def eta(**kw):
+        s = Scenario(name="r", kind="rescue", hazard=RescueParams(
+            incident_lon=117.0, incident_lat=36.65, **kw))
+        return run(s, ctx).metrics
+
+    base = eta()
+    assert base["turnout_s"] == 60.0 and base["congestion_factor"] == 1.0
+    no_turnout = eta(turnout_s=0.0)
+    assert base["first_eta_s"] - no_turnout["first_eta_s"] == pytest.approx(60.0)
+    peak = eta(period="morning_peak", turnout_s=0.0)
+    assert peak["first_eta_s"] == pytest.approx(1.7 * no_turnout["first_eta_s"])
+    with pytest.raises(ConfigError, match="period"):
+        RescueParams(incident_lon=117.0, incident_lat=36.65, period="rush")
+    with pytest.raises(ConfigError, match="turnout_s"):
+        RescueParams(incident_lon=117.0, incident_lat=36.65, turnout_s=-1.0)
