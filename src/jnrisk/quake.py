@@ -3,19 +3,26 @@
 Three steps, each a plain function on a GeoDataFrame of population blocks:
 
 1. :func:`intensity_at_points` / :func:`scenario_intensity` -- the elliptical intensity
-   attenuation relation for eastern China (汪素云 et al. 2000; docs/references.md#wang2000-attenuation), long axis along
-   the fault strike, solved for each site by bisection on the intensity and clipped at the
-   epicentral intensity I0.
+   attenuation relation for eastern China (汪素云 et al. 2000;
+   docs/references.md#wang2000-attenuation), long axis along the fault strike, solved for
+   each site by bisection on the intensity and clipped at the epicentral intensity I0.
+   :func:`isoseismal_areas_km2` gives the areas inside each isoseismal (checked against eight
+   CEA intensity maps, docs/references.md#quake-validation).
 2. :func:`damage_state_probabilities` / :func:`block_damage` -- probabilities of the five
-   Chinese damage states (基本完好 ... 毁坏) from a damage-probability matrix (DPM) by vulnerability
-   class, mixed by the building-stock shares of each block's district (docs/references.md#quake-dpm-gbt17742).
-3. :func:`displaced_persons` -- people whose homes are uninhabitable, from configurable
-   fractions per damage state (docs/references.md#quake-displacement). Never more than the block's population.
+   Chinese damage states (基本完好 ... 毁坏) from a damage-probability matrix (DPM) per
+   structure class of the intensity scale GB/T 17742-2020, mixed by the building-stock shares
+   of each block's district (docs/references.md#quake-dpm-gbt17742).
+3. :func:`displaced_persons` -- people whose homes are uninhabitable, from fractions per
+   damage state (docs/references.md#quake-displacement), with a 10-90 % range from the
+   parameter uncertainty (:class:`DisplacementRange`). Never more than the block's population.
 
-Every coefficient that docs/references.md tags assumed is a named, overridable
-parameter: the attenuation table (:data:`WANG_2000_EASTERN_CHINA`), the damage-probability matrix
-(:data:`DEFAULT_DPM`, **assumed**), the building-stock shares (:func:`building_stock_shares`,
-**synthetic**) and the displacement fractions (:class:`DisplacementFractions`).
+Magnitudes and intensities are range-checked where they enter (:func:`check_magnitude`,
+:func:`check_intensity`; limits :data:`MAGNITUDE_RANGE`, :data:`DEPTH_RANGE_KM`,
+:data:`INTENSITY_RANGE`, which the scenario config imports). Every assumed coefficient is a
+named, overridable parameter: the attenuation table (:data:`WANG_2000_EASTERN_CHINA`), the
+damage-probability matrix (:data:`DEFAULT_DPM`), the building-stock shares
+(:func:`building_stock_shares`, **synthetic**) and the displacement fractions
+(:class:`DisplacementFractions`).
 """
 
 from __future__ import annotations
@@ -411,7 +418,7 @@ def isoseismal_areas_km2(
     Examples
     --------
     >>> {k: round(v) for k, v in isoseismal_areas_km2(6.0, (6, 7, 8)).items()}
-    {6: 4715, 7: 541, 8: 0}
+    {6: 4715, 7: 544, 8: 0}
     """
     m = float(check_magnitude(magnitude))
     out = {}
