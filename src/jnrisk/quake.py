@@ -864,31 +864,14 @@ def block_damage(
     >>> round(float(d[[f"p_{s}" for s in DAMAGE_STATES]].sum(axis=1).iloc[0]), 6)
     1.0
     """
-    p, out = _damage_matrix(
-        blocks, scenario, district_col=district_col, stock_shares=stock_shares, dpm=dpm,
-        coefficients=coefficients, shifts=(intensity_shift,),
-    )
-    for k, s in enumerate(DAMAGE_STATES):
-        out[f"p_{s}"] = p[0][:, k]
-    return out
-
-
-def _damage_matrix(
-    blocks: Any,
-    scenario: QuakeScenario,
-    *,
-    district_col: str,
-    stock_shares: pd.DataFrame | None,
-    dpm: pd.DataFrame,
-    coefficients: AttenuationCoefficients | str,
-    shifts: tuple[float, ...],
-) -> tuple[list[np.ndarray], Any]:
-    """Damage-state probabilities per block for each intensity shift, and the intensity copy."""
     damage, out = _damage_model(
         blocks, scenario, district_col=district_col, stock_shares=stock_shares, dpm=dpm,
         coefficients=coefficients,
     )
-    return [damage(shift) for shift in shifts], out
+    p = damage(float(intensity_shift))
+    for k, s in enumerate(DAMAGE_STATES):
+        out[f"p_{s}"] = p[:, k]
+    return out
 
 
 def _damage_model(
