@@ -145,14 +145,27 @@ def test_official_relocation_lies_between_displaced_and_emergency(
     assert rng["low"] <= relocated <= evacuees
 
 
-def test_changning_displaced_matches_the_share_not_with_relatives() -> None:
-    """About half of Changning's 81,396 relocated stayed with relatives; the other half
-    (~40,700) is the public-shelter need that displaced_persons models. Single-event scatter:
-    within a factor of 2 for the central value, and inside the 10-90 % range."""
+def test_changning_displaced_matches_the_people_in_camps_and_the_uninhabitable_homes() -> None:
+    """Changning 2019: of 81,396 relocated, 29,860 lived in 27 camps and 51,536 with relatives;
+    922 households' houses collapsed and 16,875 households' were severely damaged (official
+    figures of 2019-06-20). The central displaced count should match the camp population
+    within single-event scatter (a factor of 2), and the 10-90 % range should hold the people
+    of collapsed or severely damaged homes (17,797 households x 2.5-3.5 persons, assumed)."""
     rng, _ = _uniform_city(6.0, 430.0, WEST_STOCK, 80)
-    target = 81_396 / 2
-    assert target / 2 <= rng["central"] <= target * 2
-    assert rng["low"] <= target <= rng["high"]
+    in_camps = 29_860
+    assert in_camps / 2 <= rng["central"] <= in_camps * 2
+    households = 922 + 16_875
+    assert rng["low"] <= households * 2.5 and households * 3.5 <= rng["high"]
+
+
+def test_depth_formula_would_overstate_eastern_epicentral_intensity() -> None:
+    """Why no depth term: the magnitude-depth rule of 付承义 & 刘正荣,
+    M = 0.68 I0 + 1.39 lg h - 1.40, puts the three eastern events (depth 10-13 km) in zone
+    VIII, one zone above their maps; the eastern-China relation gets all three right."""
+    for ev, h_km in ((EVENTS[0], 10.0), (EVENTS[1], 13.0), (EVENTS[2], 13.0)):
+        i0_depth = (ev.ms - 1.39 * math.log10(h_km) + 1.40) / 0.68
+        assert math.floor(i0_depth) == ev.i0 + 1
+        assert math.floor(quake.epicentral_intensity(ev.ms)) == ev.i0
 
 
 # ------------------------------------------------------------------------- scenario runner
