@@ -1080,8 +1080,16 @@ def emergency_evacuees(
     ...                    presence_factor=0.8)["evacuees_persons"].tolist()
     [800.0, 0.0]
     """
-    if not 0.0 <= presence_factor <= 1.0:
-        raise ConfigError(f"presence_factor={presence_factor} must be in [0, 1].")
+    if not (isinstance(presence_factor, int | float) and 0.0 <= presence_factor <= 1.0):
+        raise ConfigError(
+            f"presence_factor={presence_factor!r} must be a share in [0, 1] of residents at home."
+        )
+    lo, hi = INTENSITY_RANGE
+    if not (isinstance(min_intensity, int | float) and lo <= min_intensity <= hi):
+        raise ConfigError(
+            f"min_intensity={min_intensity!r} must be an intensity in [{lo:g}, {hi:g}] "
+            f"(default {EMERGENCY_EVACUATION_INTENSITY:g}, zone VII)."
+        )
     persons = _validate.non_negative_values(blocks, persons_col, name="blocks")
     out = scenario_intensity(blocks, scenario, coefficients=coefficients)
     hit = out["intensity"].to_numpy() >= min_intensity

@@ -410,3 +410,14 @@ def test_displaced_range_brackets_central_and_is_repeatable(rng: np.random.Gener
     assert 0 < a["low"] < a["central"] < a["high"]
     with pytest.raises(ConfigError, match="intensity_sigma"):
         quake.DisplacementRange(intensity_sigma=-1.0)
+
+
+@pytest.mark.parametrize(("kw", "needle"), [
+    ({"min_intensity": float("nan")}, "min_intensity"),
+    ({"min_intensity": 13.0}, "min_intensity"),
+    ({"presence_factor": 1.5}, "presence_factor"),
+])
+def test_emergency_evacuees_bad_options(kw, needle, rng: np.random.Generator) -> None:
+    b = _blocks(5, rng)
+    with pytest.raises(ConfigError, match=needle):
+        quake.emergency_evacuees(b, QuakeScenario(0.0, 0.0, magnitude=6.0), **kw)
