@@ -50,6 +50,7 @@ __all__ = [
     "isoseismal_areas_km2",
     "check_magnitude",
     "check_intensity",
+    "intensity_zone",
     "MAGNITUDE_RANGE",
     "DEPTH_RANGE_KM",
     "INTENSITY_RANGE",
@@ -594,10 +595,19 @@ DEFAULT_DPM: pd.DataFrame = _dpm(
 )
 DEFAULT_DPM.attrs["source"] = DPM_SOURCE
 
-#: Where a DPM row sits on the continuous intensity axis: the relation gives the *outer
-#: boundary* of each isoseismal zone, so zone k spans [k, k + 1) and its row applies at the
-#: zone centre k + 0.5 (docs/references.md#quake-zone-centre).
-ZONE_CENTRE_OFFSET = 0.5
+
+def intensity_zone(intensity: Any) -> np.ndarray:
+    """The isoseismal zone (integer intensity) of continuous intensities: ``floor(I)``.
+
+    The relation gives the *outer boundary* of each zone, so zone k spans [k, k + 1) on the
+    continuous axis (docs/references.md#quake-zone-rows).
+
+    Examples
+    --------
+    >>> intensity_zone([6.0, 6.99, 7.0]).tolist()
+    [6, 6, 7]
+    """
+    return np.floor(check_intensity(intensity)).astype(np.int64)
 
 
 def _check_dpm(dpm: pd.DataFrame) -> None:
@@ -635,17 +645,18 @@ def damage_state_probabilities(
 ) -> np.ndarray:
     """P(damage state | intensity) for one class; shape ``(n, 5)`` in :data:`DAMAGE_STATES` order.
 
-    ``intensity`` is the continuous value of the attenuation relation. The row of zone k applies
-    at the zone centre k + :data:`ZONE_CENTRE_OFFSET` (zone k spans [k, k + 1)); in between, the
-    neighbouring rows are interpolated linearly. Zone V and below are undamaged, above zone X
-    the top row applies. Intensities must lie in :data:`INTENSITY_RANGE` (DataError otherwise).
+    ``intensity`` is the continuous value of the attenuation relation. Each site takes the row
+    of its isoseismal zone (:func:`intensity_zone`, zone k = [k, k + 1)), the way the matrix
+    rows were observed: damage statistics per mapped zone. Zones below the lowest row are
+    undamaged, zones above the highest take the top row. Intensities must lie in
+    :data:`INTENSITY_RANGE` (DataError otherwise).
 
     Examples
     --------
-    >>> damage_state_probabilities(7.5, "rc_frame").round(3).tolist()  # centre of zone VII
+    >>> damage_state_probabilities(7.99, "rc_frame").round(3).tolist()  # still zone VII
     [[0.7, 0.2, 0.08, 0.02, 0.0]]
-    >>> damage_state_probabilities(6.0, "brick_concrete").round(3).tolist()  # V/VI boundary
-    [[0.94, 0.05, 0.01, 0.0, 0.0]]
+    >>> damage_state_probabilities([5.9, 6.0], "brick_concrete").round(3).tolist()
+    [[1.0, 0.0, 0.0, 0.0, 0.0], [0.88, 0.1, 0.02, 0.0, 0.0]]
     """
     _check_dpm(dpm)
     classes = list(dict.fromkeys(dpm.index.get_level_values(0)))
@@ -654,16 +665,14 @@ def damage_state_probabilities(
             f"unknown vulnerability class {vulnerability_class!r}; allowed: {classes}."
         )
     table = dpm.loc[vulnerability_class].sort_index()
-    levels = table.index.to_numpy(dtype=np.float64) + ZONE_CENTRE_OFFSET
+    levels = table.index.to_numpy(dtype=np.int64)
     probs = table[list(DAMAGE_STATES)].to_numpy(dtype=np.float64)
-    # An undamaged row one level below the lowest, so I < lowest row fades to "none".
-    below = np.zeros((1, len(DAMAGE_STATES)))
-    below[0, 0] = 1.0
-    levels = np.concatenate([[levels[0] - 1.0], levels])
-    probs = np.vstack([below, probs])
-    i = check_intensity(intensity)
-    out = np.column_stack([np.interp(i, levels, probs[:, k]) for k in range(probs.shape[1])])
-    return out
+    # an undamaged row in front, for zones below the lowest row
+    undamaged = np.zeros((1, len(DAMAGE_STATES)))
+    undamaged[0, 0] = 1.0
+    probs = np.vstack([undamaged, probs])
+    row = np.searchsorted(levels, intensity_zone(intensity), side="right")
+    return probs[row]
 
 
 #: Where the building-stock shares come from (quoted in reports).
@@ -944,8 +953,8 @@ def displaced_persons(
     >>> b = gpd.GeoDataFrame({"district": ["历下区", "历下区"], "persons": [1000, 1000]},
     ...                      geometry=[Point(0, 0), Point(0, 80_000)], crs="EPSG:4548")
     >>> d = displaced_persons(b, QuakeScenario(0.0, 0.0, magnitude=6.0))
-    >>> d["displaced_persons"].round(1).tolist()
-    [55.5, 0.0]
+    >>> d["displaced_persons"].round(1).tolist()  # zone VII at the epicentre, V at 80 km
+    [23.5, 0.0]
     >>> r = d.attrs["displaced_persons_range"]
     >>> r["low"] < r["central"] < r["high"]
     True

@@ -195,23 +195,23 @@ def test_dpm_rows_are_distributions_and_damage_grows_with_intensity() -> None:
         # stochastic dominance: P(state >= k) never decreases with intensity
         exceed = np.cumsum(probs[:, ::-1], axis=1)[:, ::-1]
         assert (np.diff(exceed, axis=0) >= -1e-12).all()
-    # the zone-VII row applies at the zone centre 7.5; 8.0 (VII/VIII boundary) is halfway
-    got = damage_state_probabilities(7.5, "brick_concrete")[0]
-    np.testing.assert_allclose(got, [0.60, 0.27, 0.10, 0.03, 0.0])
+    # every site takes the row of its zone floor(I): 7.0 and 7.99 are zone VII, 8.0 zone VIII
+    for i in (7.0, 7.5, 7.99):
+        got = damage_state_probabilities(i, "brick_concrete")[0]
+        np.testing.assert_allclose(got, [0.60, 0.27, 0.10, 0.03, 0.0])
     got = damage_state_probabilities(8.0, "brick_concrete")[0]
-    np.testing.assert_allclose(got, [0.45, 0.30, 0.175, 0.065, 0.01])
-    # zone V and below: undamaged
+    np.testing.assert_allclose(got, [0.30, 0.33, 0.25, 0.10, 0.02])
+    # zone V and below: undamaged; above X: the top row
     np.testing.assert_allclose(damage_state_probabilities(3.0, "rural")[0], [1, 0, 0, 0, 0])
-    np.testing.assert_allclose(damage_state_probabilities(5.5, "rural")[0], [1, 0, 0, 0, 0])
+    np.testing.assert_allclose(damage_state_probabilities(5.99, "rural")[0], [1, 0, 0, 0, 0])
+    np.testing.assert_allclose(damage_state_probabilities(11.5, "rural")[0], [0, .02, .08, .3, .6])
 
 
 def test_intensity_vi_and_below_displaces_almost_nobody() -> None:
     frac = DisplacementFractions().as_array()
     for cls in quake.VULNERABILITY_CLASSES:
-        share = damage_state_probabilities(np.linspace(1.0, 6.5, 56), cls) @ frac
-        assert share.max() < 0.015, cls  # up to the centre of zone VI: < 1.5 %, rural included
-        edge = damage_state_probabilities(7.0, cls) @ frac  # the VI/VII boundary
-        assert edge.max() < 0.08, cls
+        share = damage_state_probabilities(np.linspace(1.0, 6.999, 60), cls) @ frac
+        assert share.max() < 0.015, cls  # zone VI and below: < 1.5 %, rural houses included
     # moderate damage is habitable by default
     assert DisplacementFractions().moderate <= 0.2
 
@@ -255,16 +255,14 @@ def test_displaced_never_exceeds_population(m: float, seed: int, fm: float, fs: 
 
 
 def test_displaced_hand_value_and_district_keys(rng: np.random.Generator) -> None:
-    # one block at the epicentre of an M6 in Lixia: I0 = 7.986 -> interpolate VII..VIII
+    # one block at the epicentre of an M6 in Lixia: I0 = 7.986 -> the zone-VII row
     i0 = epicentral_intensity(6.0)
-    w = i0 - 7.0
     stock = quake.building_stock_shares().loc["历下区"]
     frac = np.array([0, 0, 0.05, 0.7, 1.0])
     expected = 0.0
-    w = i0 - 7.5  # zone-VII row at 7.5, zone-VIII row at 8.5
+    assert 7.0 <= i0 < 8.0  # zone VII
     for cls in quake.VULNERABILITY_CLASSES:
-        t = DEFAULT_DPM.loc[cls]
-        row = (1 - w) * t.loc[7].to_numpy() + w * t.loc[8].to_numpy()
+        row = DEFAULT_DPM.loc[cls].loc[7].to_numpy()
         expected += stock[cls] * float(row @ frac)
     for key in ("历下区", "Lixia", 370102):
         b = gpd.GeoDataFrame(
