@@ -146,9 +146,9 @@ ATTENUATION_TABLES: Mapping[str, AttenuationCoefficients] = MappingProxyType(
 )
 
 #: Accepted magnitude range (surface-wave magnitude Ms). The eastern-China relation is fitted on
-#: Ms 5.0-7.9 (docs/references.md#wang2000-attenuation); 4.0-8.5 is accepted as a mild
+#: Ms 5.0-7.9 (docs/references.md#wang2000-attenuation); 4.0-8.0 is accepted as a mild
 #: extrapolation. Scenario configs import this so one constant decides.
-MAGNITUDE_RANGE = (4.0, 8.5)
+MAGNITUDE_RANGE = (4.0, 8.0)
 #: Accepted focal depth range [km] (docs/references.md#quake-depth-range).
 DEPTH_RANGE_KM = (1.0, 70.0)
 #: The same depth range in metres (what :class:`QuakeScenario` stores).
@@ -169,7 +169,7 @@ def check_magnitude(magnitude: Any, *, name: str = "magnitude") -> np.ndarray:
     6.0
     >>> check_magnitude(10.0)  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
-    jnrisk._errors.ConfigError: magnitude=10.0 is outside [4.0, 8.5] ...
+    jnrisk._errors.ConfigError: magnitude=10.0 is outside [4.0, 8.0] ...
     """
     try:
         m = np.asarray(magnitude, dtype=np.float64)
@@ -229,7 +229,7 @@ class QuakeScenario:
     epicentre_x_m, epicentre_y_m
         Epicentre easting / northing in ``crs`` (metres).
     magnitude
-        Surface-wave magnitude Ms, within :data:`MAGNITUDE_RANGE` (4.0-8.5).
+        Surface-wave magnitude Ms, within :data:`MAGNITUDE_RANGE` (4.0-8.0).
     depth_m
         Focal depth in metres, within :data:`DEPTH_RANGE_M` (1-70 km). The 汪素云 (2000)
         relation uses epicentral distance, so depth is recorded and validated but does not
