@@ -625,15 +625,22 @@ def service_area_polygons(
     return gpd.GeoDataFrame(pd.DataFrame(records, columns=cols), geometry="geometry", crs=crs)
 
 
-def coverage_report(result: CoverageResult, *, threshold_s: float = 900.0) -> dict[str, Any]:
+def coverage_report(
+    result: CoverageResult,
+    *,
+    threshold_s: float = RESPONSE_TARGETS["joint_rescue_station"].response_s,
+) -> dict[str, Any]:
     """Plain-dict rescue-coverage section for reports (``jnrisk run``); no drawing or printing.
 
     Returns
     -------
     dict
         ``thresholds_min``, ``persons_reached_pct`` and ``towns_centre_reached`` per threshold,
-        ``n_towns``, ``check_threshold_min``, ``all_towns_reached`` and ``towns_not_reached``
-        (list of ``{"town", "centre_time_min", "reason"}``).
+        ``n_towns``, ``check_threshold_min`` (default: the joint rescue stations' target,
+        15 min), ``all_towns_reached``, ``towns_not_reached`` (list of ``{"town",
+        "centre_time_min", "reason"}``), ``turnout_s`` and ``congestion_factor`` of the run, and
+        ``response_targets`` (:data:`RESPONSE_TARGETS`: the fire-station 5 min and the joint
+        rescue stations' target, kept apart, with their sources).
 
     Examples
     --------
@@ -649,8 +656,10 @@ def coverage_report(result: CoverageResult, *, threshold_s: float = 900.0) -> di
     ...                          crs="EPSG:4548")
     >>> rep = coverage_report(drive_time_coverage(net, st, pop, towns, thresholds_s=[300]),
     ...                       threshold_s=300)
-    >>> rep["all_towns_reached"], rep["persons_reached_pct"]
-    (True, [100.0])
+    >>> rep["all_towns_reached"], rep["persons_reached_pct"], rep["turnout_s"]
+    (True, [100.0], 60.0)
+    >>> rep["response_targets"]["fire_station"]["response_min"]
+    5.0
     """
     bad = towns_not_reached(result, threshold_s)
     s = result.summary
@@ -661,6 +670,12 @@ def coverage_report(result: CoverageResult, *, threshold_s: float = 900.0) -> di
         "towns_centre_reached": [int(v) for v in s["towns_centre_reached"]],
         "n_towns": int(len(result.towns)),
         "check_threshold_min": float(threshold_s) / 60.0,
+        "turnout_s": float(result.turnout_s),
+        "congestion_factor": float(result.congestion_factor),
+        "response_targets": {
+            k: {"response_min": t.response_s / 60.0, "turnout_s": t.turnout_s, "source": t.source}
+            for k, t in RESPONSE_TARGETS.items()
+        },
         "all_towns_reached": bool(len(bad) == 0),
         "towns_not_reached": [
             {
