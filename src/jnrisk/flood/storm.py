@@ -1,6 +1,6 @@
 """Design storms: the Chinese storm-intensity formula, Chicago hyetographs, historical storms.
 
-Formula form (GB 50014; docs/references.md#storm-intensity-formula)::
+Formula form (GB 50014; docs/references.md#gb50014-rational-method)::
 
     i = A1 (1 + C lg P) / (t + b)^n        [mm/min]     (q = 167 i  [L/(s·ha)])
 
@@ -9,7 +9,7 @@ with P the return period [years] and t the duration [min]. Newer city formulas u
 
 **Jinan's official formula was not found.** :data:`JINAN_PLACEHOLDER_UNVERIFIED` is the handbook
 formula ``q = 4700 (1 + 0.753 lg P) / (t + 17.5)^0.898`` quoted in older design handbooks
-(docs/references.md#jinan-storm-placeholder, assumed); it is marked ``verified=False`` and every function takes the formula
+(docs/references.md#jinan-storm-formula, assumed); it is marked ``verified=False`` and every function takes the formula
 as an argument, so supply the official one (issuer, year, record period) for production work.
 
 Chicago hyetograph (Keifer & Chu 1957; docs/references.md#chicago-storm): built by differencing the cumulative
@@ -193,7 +193,7 @@ class StormFormulaTable:
         return a * t / (t + b) ** n
 
 
-#: PLACEHOLDER, NOT VERIFIED: handbook formula often quoted for Jinan (docs/references.md#jinan-storm-placeholder).
+#: PLACEHOLDER, NOT VERIFIED: handbook formula often quoted for Jinan (docs/references.md#jinan-storm-formula).
 #: Replace it with the official formula from 济南市城乡水务局 / 气象局 before production use.
 JINAN_PLACEHOLDER_UNVERIFIED = StormFormula.from_q_form(
     4700.0,
@@ -202,7 +202,7 @@ JINAN_PLACEHOLDER_UNVERIFIED = StormFormula.from_q_form(
     0.898,
     source=(
         "UNVERIFIED placeholder: q = 4700(1 + 0.753 lg P)/(t + 17.5)^0.898 L/(s·ha), quoted in "
-        "older design handbooks for Jinan (docs/references.md#jinan-storm-placeholder); the official current formula "
+        "older design handbooks for Jinan (docs/references.md#jinan-storm-formula); the official current formula "
         "was not found"
     ),
     verified=False,
