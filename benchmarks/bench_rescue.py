@@ -183,7 +183,8 @@ def main() -> None:
     )
     teams = city.teams
     max_eta = 1800.0
-    res, t_d, m_d = timed(dispatch_teams, net, inc, teams, max_eta_s=max_eta)
+    # the reference LP uses pure drive times, so compare without turnout
+    res, t_d, m_d = timed(dispatch_teams, net, inc, teams, max_eta_s=max_eta, turnout_s=0.0)
     team_nodes = snap_points(net, teams, on_far="ignore").node
     on = snap_points(net, teams, on_far="ignore").too_far
     members = np.where(on, 0, teams["members"].to_numpy())

@@ -391,7 +391,7 @@ def verify(data_dir: str | os.PathLike[str] | None = None, *, regenerate: bool =
             continue
         if info.get("kind") != "synthetic":
             raise DataFileError(f"{p}: real file differs from MANIFEST.json (sha256); restore "
-                                f"it from git or from /work/shared (PROVENANCE.md).")
+                                f"it from git (git checkout -- {fn}; origin: PROVENANCE.md).")
         got = _file_content_hashes(p, list(info.get("layers", {})))
         bad = [k for k, h in info.get("layers", {}).items() if got.get(k) != h]
         if bad:

@@ -3,19 +3,26 @@
 Three steps, each a plain function on a GeoDataFrame of population blocks:
 
 1. :func:`intensity_at_points` / :func:`scenario_intensity` -- the elliptical intensity
-   attenuation relation for eastern China (汪素云 et al. 2000; domain.md §4.2), long axis along
-   the fault strike, solved for each site by bisection on the intensity and clipped at the
-   epicentral intensity I0.
+   attenuation relation for eastern China (汪素云 et al. 2000;
+   docs/references.md#wang2000-attenuation), long axis along the fault strike, solved for
+   each site by bisection on the intensity and clipped at the epicentral intensity I0.
+   :func:`isoseismal_areas_km2` gives the areas inside each isoseismal (checked against eight
+   CEA intensity maps, docs/references.md#quake-validation).
 2. :func:`damage_state_probabilities` / :func:`block_damage` -- probabilities of the five
-   Chinese damage states (基本完好 ... 毁坏) from a damage-probability matrix (DPM) by vulnerability
-   class, mixed by the building-stock shares of each block's district (domain.md §4.3).
-3. :func:`displaced_persons` -- people whose homes are uninhabitable, from configurable
-   fractions per damage state (domain.md §4.4). Never more than the block's population.
+   Chinese damage states (基本完好 ... 毁坏) from a damage-probability matrix (DPM) per
+   structure class of the intensity scale GB/T 17742-2020, mixed by the building-stock shares
+   of each block's district (docs/references.md#quake-dpm-gbt17742).
+3. :func:`displaced_persons` -- people whose homes are uninhabitable, from fractions per
+   damage state (docs/references.md#quake-displacement), with a 10-90 % range from the
+   parameter uncertainty (:class:`DisplacementRange`). Never more than the block's population.
 
-Every coefficient that domain.md tags [M] (not verified in a source) is a named, overridable
-parameter: the attenuation table (:data:`WANG_2000_EASTERN_CHINA`), the damage-probability matrix
-(:data:`DEFAULT_DPM`, **assumed**), the building-stock shares (:func:`building_stock_shares`,
-**synthetic**) and the displacement fractions (:class:`DisplacementFractions`).
+Magnitudes and intensities are range-checked where they enter (:func:`check_magnitude`,
+:func:`check_intensity`; limits :data:`MAGNITUDE_RANGE`, :data:`DEPTH_RANGE_KM`,
+:data:`INTENSITY_RANGE`, which the scenario config imports). Every assumed coefficient is a
+named, overridable parameter: the attenuation table (:data:`WANG_2000_EASTERN_CHINA`), the
+damage-probability matrix (:data:`DEFAULT_DPM`), the building-stock shares
+(:func:`building_stock_shares`, **synthetic**) and the displacement fractions
+(:class:`DisplacementFractions`).
 """
 
 from __future__ import annotations
@@ -40,6 +47,17 @@ __all__ = [
     "QuakeScenario",
     "epicentral_intensity",
     "axis_radius_km",
+    "isoseismal_areas_km2",
+    "check_magnitude",
+    "check_intensity",
+    "intensity_zone",
+    "MAGNITUDE_RANGE",
+    "DEPTH_RANGE_KM",
+    "INTENSITY_RANGE",
+    "DPM_SOURCE",
+    "DisplacementRange",
+    "DISPLACEMENT_FRACTIONS_LOW",
+    "DISPLACEMENT_FRACTIONS_HIGH",
     "intensity_at_offsets",
     "intensity_at_points",
     "scenario_intensity",
@@ -100,7 +118,7 @@ class AttenuationCoefficients:
 
 
 #: Eastern China relation of 汪素云, 俞言祥, 高阿甲, 阎秀杰 (2000), 中国分区地震动衰减关系的确定,
-#: 中国地震 16(2). Coefficients are tagged [M] in domain.md §4.2 (from secondary sources, not
+#: 中国地震 16(2). Coefficients: docs/references.md#wang2000-attenuation (from secondary sources, not
 #: seen in the paper); they are self-consistent (I0(M6) = 7.99 on both axes, matching the
 #: catalogue rule I0 = 0.24 + 1.29 M). Fitted on M5.0-7.9; M < 5 is an extrapolation.
 WANG_2000_EASTERN_CHINA = AttenuationCoefficients(
@@ -116,7 +134,8 @@ WANG_2000_EASTERN_CHINA = AttenuationCoefficients(
     sigma=0.5,
     source=(
         "汪素云, 俞言祥, 高阿甲, 阎秀杰 (2000) 中国分区地震动衰减关系的确定, 中国地震 16(2); "
-        "eastern-China coefficients as quoted in domain.md §4.2 [M: not verified in the paper]"
+        "eastern-China coefficients as quoted in docs/references.md#wang2000-attenuation "
+        "[assumed: not verified in the paper]"
     ),
 )
 
@@ -126,12 +145,68 @@ ATTENUATION_TABLES: Mapping[str, AttenuationCoefficients] = MappingProxyType(
     {WANG_2000_EASTERN_CHINA.name: WANG_2000_EASTERN_CHINA}
 )
 
-#: Validated ranges of a scenario (domain.md §4.2: the relation is fitted on M5.0-7.9 and the
-#: eastern-China depth model is valid for focal depths 4-36 km; we accept a wider envelope).
-MAGNITUDE_RANGE = (4.0, 8.5)
-DEPTH_RANGE_M = (1_000.0, 70_000.0)
+#: Accepted magnitude range (surface-wave magnitude Ms). The eastern-China relation is fitted on
+#: Ms 5.0-7.9 (docs/references.md#wang2000-attenuation); 4.0-8.0 is accepted as a mild
+#: extrapolation. Scenario configs import this so one constant decides.
+MAGNITUDE_RANGE = (4.0, 8.0)
+#: Accepted focal depth range [km] (docs/references.md#quake-depth-range).
+DEPTH_RANGE_KM = (1.0, 70.0)
+#: The same depth range in metres (what :class:`QuakeScenario` stores).
+DEPTH_RANGE_M = (DEPTH_RANGE_KM[0] * 1000.0, DEPTH_RANGE_KM[1] * 1000.0)
+#: The Chinese intensity scale runs from I to XII (GB/T 17742-2020); computed intensities are
+#: clipped to it and intensities given as input must lie in it.
+INTENSITY_RANGE = (1.0, 12.0)
 #: Lowest intensity reported; sites further away get this value (intensity < I is "not felt").
 MIN_INTENSITY = 1.0
+
+
+def check_magnitude(magnitude: Any, *, name: str = "magnitude") -> np.ndarray:
+    """Validate magnitudes: finite and within :data:`MAGNITUDE_RANGE`, else :class:`ConfigError`.
+
+    Examples
+    --------
+    >>> check_magnitude(6.0).tolist()
+    6.0
+    >>> check_magnitude(10.0)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    jnrisk._errors.ConfigError: magnitude=10.0 is outside [4.0, 8.0] ...
+    """
+    try:
+        m = np.asarray(magnitude, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{name}={magnitude!r} is not a number; give the surface-wave magnitude Ms, "
+            f"e.g. {name}=6.0."
+        ) from None
+    lo, hi = MAGNITUDE_RANGE
+    bad = ~np.isfinite(m) | (m < lo) | (m > hi)
+    if bad.any():
+        shown = m[bad].ravel()[:3].tolist() if m.ndim else float(m)
+        raise ConfigError(
+            f"{name}={shown} is outside [{lo}, {hi}] (Ms) or not finite; the eastern-China "
+            f"intensity relation is fitted on Ms 5.0-7.9: give a magnitude in [{lo}, {hi}]."
+        )
+    return m
+
+
+def check_intensity(intensity: Any, *, name: str = "intensity") -> np.ndarray:
+    """Validate intensities: finite and within :data:`INTENSITY_RANGE`, else :class:`DataError`.
+
+    Examples
+    --------
+    >>> check_intensity([6.0, 7.5]).tolist()
+    [6.0, 7.5]
+    """
+    i = np.atleast_1d(np.asarray(intensity, dtype=np.float64))
+    lo, hi = INTENSITY_RANGE
+    bad = ~np.isfinite(i) | (i < lo) | (i > hi)
+    if bad.any():
+        raise DataError(
+            f"{name} has {int(bad.sum())} value(s) that are NaN, infinite or outside the "
+            f"Chinese intensity scale [{lo:g}, {hi:g}] (e.g. {i[bad][:3].tolist()}); fill or "
+            f"clip them (np.clip({name}, {lo:g}, {hi:g})) before the damage step."
+        )
+    return i
 
 
 def _coefficients(coefficients: AttenuationCoefficients | str) -> AttenuationCoefficients:
@@ -154,7 +229,7 @@ class QuakeScenario:
     epicentre_x_m, epicentre_y_m
         Epicentre easting / northing in ``crs`` (metres).
     magnitude
-        Surface-wave magnitude Ms, within :data:`MAGNITUDE_RANGE` (4.0-8.5).
+        Surface-wave magnitude Ms, within :data:`MAGNITUDE_RANGE` (4.0-8.0).
     depth_m
         Focal depth in metres, within :data:`DEPTH_RANGE_M` (1-70 km). The 汪素云 (2000)
         relation uses epicentral distance, so depth is recorded and validated but does not
@@ -229,10 +304,10 @@ def epicentral_intensity(
     7.99
     """
     c = _coefficients(coefficients)
-    m = np.asarray(magnitude, dtype=np.float64)
+    m = check_magnitude(magnitude)
     i_long = c.a_long + c.b_long * m - c.c_long * np.log10(c.r0_long_km)
     i_short = c.a_short + c.b_short * m - c.c_short * np.log10(c.r0_short_km)
-    out = np.minimum(i_long, i_short)
+    out = np.minimum(np.minimum(i_long, i_short), INTENSITY_RANGE[1])
     return float(out) if out.ndim == 0 else out
 
 
@@ -260,7 +335,10 @@ def axis_radius_km(
         a, b, cc, r0 = c.a_short, c.b_short, c.c_short, c.r0_short_km
     else:
         raise ConfigError(f"axis={axis!r}; allowed: ['long', 'short'].")
+    magnitude = float(check_magnitude(magnitude))
     i = np.asarray(intensity, dtype=np.float64)
+    if not np.isfinite(i).all():
+        raise DataError(f"intensity={intensity!r} has NaN or infinite values; give numbers.")
     r = np.maximum(10.0 ** ((a + b * magnitude - i) / cc) - r0, 0.0)
     return float(r) if r.ndim == 0 else r
 
@@ -290,10 +368,15 @@ def intensity_at_offsets(
     [7.99, 6.0, 6.0]
     """
     c = _coefficients(coefficients)
+    magnitude = float(check_magnitude(magnitude))
     x = np.abs(np.asarray(along_km, dtype=np.float64))
     y = np.abs(np.asarray(across_km, dtype=np.float64))
     if x.shape != y.shape:
         raise DataError(f"along_km has shape {x.shape} but across_km has shape {y.shape}.")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise DataError(
+            "along_km/across_km have NaN or infinite offsets; check the site coordinates."
+        )
     i0 = float(epicentral_intensity(magnitude, coefficients=c))
     lo_i = min(float(min_intensity), i0)
 
@@ -319,6 +402,32 @@ def intensity_at_offsets(
     out = np.where(far, lo_i, out)
     out = np.where((x == 0) & (y == 0), i0, out)
     return np.clip(out, lo_i, i0)
+
+
+def isoseismal_areas_km2(
+    magnitude: float,
+    intensities: Any = (6, 7, 8, 9, 10),
+    *,
+    coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+) -> dict[int, float]:
+    """Area [km²] inside each isoseismal: the ellipse ``pi * R_a(I) * R_b(I)`` for every ``I``.
+
+    The value for ``I`` is the area of the zones of intensity ``I`` and above (the "VI and
+    above" figure of a CEA intensity map for ``I = 6``); 0 when ``I`` exceeds the epicentral
+    intensity.
+
+    Examples
+    --------
+    >>> {k: round(v) for k, v in isoseismal_areas_km2(6.0, (6, 7, 8)).items()}
+    {6: 4715, 7: 544, 8: 0}
+    """
+    m = float(check_magnitude(magnitude))
+    out = {}
+    for i in intensities:
+        ra = axis_radius_km(float(i), m, axis="long", coefficients=coefficients)
+        rb = axis_radius_km(float(i), m, axis="short", coefficients=coefficients)
+        out[int(i)] = float(math.pi * ra * rb)
+    return out
 
 
 def _offsets_km(xy_m: np.ndarray, scenario: QuakeScenario) -> tuple[np.ndarray, np.ndarray]:
@@ -413,7 +522,10 @@ def _check_blocks_crs(blocks: Any, scenario: QuakeScenario) -> None:
 
 #: The five Chinese damage states (GB/T 18208 vocabulary): 基本完好, 轻微破坏, 中等破坏, 严重破坏, 毁坏.
 DAMAGE_STATES: tuple[str, ...] = ("none", "slight", "moderate", "severe", "collapse")
-#: Structure (vulnerability) classes: RC frame, brick-concrete (砖混), brick-wood, simple rural.
+#: Structure (vulnerability) classes, matched to the building classes of the Chinese intensity
+#: scale GB/T 17742-2020: ``rc_frame`` (class D, reinforced-concrete frame), ``brick_concrete``
+#: (class C, masonry with seismic design, 设防砖混), ``brick_wood`` (classes A2/B, brick-wood and
+#: masonry without seismic design) and ``rural`` (class A1, earth/wood and simple rural houses).
 VULNERABILITY_CLASSES: tuple[str, ...] = ("rc_frame", "brick_concrete", "brick_wood", "rural")
 
 _DPM_INTENSITIES = (5, 6, 7, 8, 9, 10)
@@ -428,47 +540,74 @@ def _dpm(rows: dict[str, list[list[float]]]) -> pd.DataFrame:
     return df.set_index(["vulnerability_class", "intensity"])
 
 
-#: Damage-probability matrix P(state | intensity, class), rows for intensity V-X.
-#: **ASSUMED**: illustrative values shaped like published Chinese DPMs (《中国大陆地震灾害损失评估
-#: 汇编》 case studies, domain.md §4.3) but not taken from any one source. Replace with a regional
-#: matrix before real use. Between integer intensities the probabilities are interpolated
-#: linearly; below V everything is undamaged, above X row X applies.
+#: Where :data:`DEFAULT_DPM` comes from (quoted in reports).
+DPM_SOURCE = (
+    "Damage-probability matrix written from the building-damage descriptions of the Chinese "
+    "intensity scale GB/T 17742-2020 per building class (A1/A2-B/C/D), read with the scale's "
+    "quantity words (个别 < 10 %, 少数 10-45 %, 多数 40-70 %, 大多数 60-90 %, 绝大多数 > 80 %) "
+    "and checked against the CEA intensity-map descriptions of the 2023 Pingyuan, 2021 Yangbi "
+    "and 2022 Xingwen earthquakes (docs/references.md#quake-dpm-gbt17742). Not a survey-fitted "
+    "matrix: replace it with a regional matrix from 《中国大陆地震灾害损失评估汇编》 when one is "
+    "at hand."
+)
+
+#: Damage-probability matrix P(state | intensity zone, class) in the order of
+#: :data:`DAMAGE_STATES`, rows for intensity zones V-X (docs/references.md#quake-dpm-gbt17742).
+#: Zone V is undamaged. Each row satisfies the GB/T 17742-2020 description of its zone, e.g.
+#: zone VII, class A1 (``rural``): "少数严重破坏和/或毁坏, 多数中等和/或轻微破坏"; zone VI, class D
+#: (``rc_frame``): "个别轻微破坏, 绝大多数基本完好". Between zones the rows are interpolated (see
+#: :func:`damage_state_probabilities`).
 DEFAULT_DPM: pd.DataFrame = _dpm(
     {
         "rc_frame": [
             [100, 0, 0, 0, 0],
-            [85, 11, 3, 1, 0],
-            [65, 22, 9, 3, 1],
-            [40, 30, 19, 8, 3],
-            [18, 27, 30, 17, 8],
+            [92, 7, 1, 0, 0],
+            [70, 20, 8, 2, 0],
+            [45, 30, 17, 6, 2],
+            [20, 30, 28, 15, 7],
             [5, 15, 30, 30, 20],
         ],
         "brick_concrete": [
             [100, 0, 0, 0, 0],
-            [75, 17, 6, 2, 0],
-            [50, 27, 15, 6, 2],
-            [25, 30, 25, 14, 6],
-            [8, 20, 30, 27, 15],
-            [2, 8, 20, 35, 35],
+            [88, 10, 2, 0, 0],
+            [60, 27, 10, 3, 0],
+            [30, 33, 25, 10, 2],
+            [10, 20, 32, 28, 10],
+            [2, 8, 20, 40, 30],
         ],
         "brick_wood": [
             [100, 0, 0, 0, 0],
-            [60, 25, 11, 3, 1],
-            [35, 30, 20, 11, 4],
-            [15, 25, 30, 20, 10],
-            [5, 12, 25, 33, 25],
-            [1, 4, 15, 35, 45],
+            [80, 15, 5, 0, 0],
+            [45, 30, 18, 6, 1],
+            [15, 30, 30, 18, 7],
+            [4, 14, 30, 32, 20],
+            [0, 5, 15, 35, 45],
         ],
         "rural": [
             [100, 0, 0, 0, 0],
-            [50, 28, 15, 5, 2],
-            [25, 30, 25, 14, 6],
-            [8, 20, 30, 27, 15],
+            [70, 20, 9, 1, 0],
+            [30, 30, 25, 11, 4],
+            [8, 20, 32, 25, 15],
             [2, 8, 20, 35, 35],
             [0, 2, 8, 30, 60],
         ],
     }
 )
+DEFAULT_DPM.attrs["source"] = DPM_SOURCE
+
+
+def intensity_zone(intensity: Any) -> np.ndarray:
+    """The isoseismal zone (integer intensity) of continuous intensities: ``floor(I)``.
+
+    The relation gives the *outer boundary* of each zone, so zone k spans [k, k + 1) on the
+    continuous axis (docs/references.md#quake-zone-rows).
+
+    Examples
+    --------
+    >>> intensity_zone([6.0, 6.99, 7.0]).tolist()
+    [6, 6, 7]
+    """
+    return np.floor(check_intensity(intensity)).astype(np.int64)
 
 
 def _check_dpm(dpm: pd.DataFrame) -> None:
@@ -506,13 +645,18 @@ def damage_state_probabilities(
 ) -> np.ndarray:
     """P(damage state | intensity) for one class; shape ``(n, 5)`` in :data:`DAMAGE_STATES` order.
 
-    Integer intensities read the matrix; others interpolate linearly between the neighbouring
-    rows; intensities below the lowest row are undamaged, above the highest use the top row.
+    ``intensity`` is the continuous value of the attenuation relation. Each site takes the row
+    of its isoseismal zone (:func:`intensity_zone`, zone k = [k, k + 1)), the way the matrix
+    rows were observed: damage statistics per mapped zone. Zones below the lowest row are
+    undamaged, zones above the highest take the top row. Intensities must lie in
+    :data:`INTENSITY_RANGE` (DataError otherwise).
 
     Examples
     --------
-    >>> damage_state_probabilities(7.5, "rc_frame").round(3).tolist()
-    [[0.525, 0.26, 0.14, 0.055, 0.02]]
+    >>> damage_state_probabilities(7.99, "rc_frame").round(3).tolist()  # still zone VII
+    [[0.7, 0.2, 0.08, 0.02, 0.0]]
+    >>> damage_state_probabilities([5.9, 6.0], "brick_concrete").round(3).tolist()
+    [[1.0, 0.0, 0.0, 0.0, 0.0], [0.88, 0.1, 0.02, 0.0, 0.0]]
     """
     _check_dpm(dpm)
     classes = list(dict.fromkeys(dpm.index.get_level_values(0)))
@@ -521,18 +665,14 @@ def damage_state_probabilities(
             f"unknown vulnerability class {vulnerability_class!r}; allowed: {classes}."
         )
     table = dpm.loc[vulnerability_class].sort_index()
-    levels = table.index.to_numpy(dtype=np.float64)
+    levels = table.index.to_numpy(dtype=np.int64)
     probs = table[list(DAMAGE_STATES)].to_numpy(dtype=np.float64)
-    # An undamaged row one level below the lowest, so I < lowest row fades to "none".
-    below = np.zeros((1, len(DAMAGE_STATES)))
-    below[0, 0] = 1.0
-    levels = np.concatenate([[levels[0] - 1.0], levels])
-    probs = np.vstack([below, probs])
-    i = np.atleast_1d(np.asarray(intensity, dtype=np.float64))
-    if not np.isfinite(i).all():
-        raise DataError("intensity has NaN or infinite values; fill them before damage.")
-    out = np.column_stack([np.interp(i, levels, probs[:, k]) for k in range(probs.shape[1])])
-    return out
+    # an undamaged row in front, for zones below the lowest row
+    undamaged = np.zeros((1, len(DAMAGE_STATES)))
+    undamaged[0, 0] = 1.0
+    probs = np.vstack([undamaged, probs])
+    row = np.searchsorted(levels, intensity_zone(intensity), side="right")
+    return probs[row]
 
 
 #: Where the building-stock shares come from (quoted in reports).
@@ -615,27 +755,97 @@ def _shares_for(districts: pd.Series, shares: pd.DataFrame, classes: list[str]) 
 class DisplacementFractions:
     """Share of residents displaced (home uninhabitable) per damage state.
 
-    Defaults [M] (domain.md §4.4): none 0, slight 0, moderate ``f_m`` = 0.3 (a parameter in
-    [0, 0.5] of the GB/T 18208.4-style homeless estimate), severe 0.9 (HAZUS multi-family
-    "extensive"), collapse 1.0 (HAZUS "complete"). All must be in [0, 1].
+    Central defaults, **assumed** with a stated range (docs/references.md#quake-displacement):
+    none 0 and slight 0 (habitable); moderate 0.05 (range 0-0.2: 中等破坏 is repairable and most
+    households stay or return within days); severe 0.7 (range 0.5-1.0: 严重破坏 usually needs
+    major repair or demolition); collapse 1.0. All must be in [0, 1].
+
+    Examples
+    --------
+    >>> DisplacementFractions().as_array().tolist()
+    [0.0, 0.0, 0.05, 0.7, 1.0]
     """
 
     none: float = 0.0
     slight: float = 0.0
-    moderate: float = 0.3
-    severe: float = 0.9
+    moderate: float = 0.05
+    severe: float = 0.7
     collapse: float = 1.0
-    source: str = field(
-        default="domain.md §4.4 [M]: f_m in [0, 0.5]; HAZUS extensive 0.9, complete 1.0"
-    )
+    source: str = field(default="docs/references.md#quake-displacement (assumed, central)")
 
     def __post_init__(self) -> None:
-        bad = {s: getattr(self, s) for s in DAMAGE_STATES if not 0.0 <= getattr(self, s) <= 1.0}
+        bad = {
+            s: getattr(self, s)
+            for s in DAMAGE_STATES
+            if not (
+                isinstance(getattr(self, s), int | float)
+                and 0.0 <= getattr(self, s) <= 1.0
+            )
+        }
         if bad:
-            raise ConfigError(f"DisplacementFractions: fractions must be in [0, 1]; got {bad}.")
+            raise ConfigError(
+                f"DisplacementFractions: fractions must be numbers in [0, 1]; got {bad}."
+            )
 
     def as_array(self) -> np.ndarray:
         return np.array([getattr(self, s) for s in DAMAGE_STATES], dtype=np.float64)
+
+
+#: Low / high ends of the assumed displacement fractions (docs/references.md#quake-displacement).
+DISPLACEMENT_FRACTIONS_LOW = DisplacementFractions(
+    moderate=0.0, severe=0.5, source="docs/references.md#quake-displacement (assumed, low)"
+)
+DISPLACEMENT_FRACTIONS_HIGH = DisplacementFractions(
+    moderate=0.2, severe=1.0, source="docs/references.md#quake-displacement (assumed, high)"
+)
+
+
+@dataclass(frozen=True)
+class DisplacementRange:
+    """Parameter uncertainty of the displaced count, sampled to give a 10-90 % range.
+
+    Each of ``n_samples`` draws shifts every site's intensity by one event-level offset
+    ``N(0, intensity_sigma)`` (``intensity_sigma`` = 0.5, the standard deviation of the
+    attenuation relation, docs/references.md#wang2000-attenuation) and takes the moderate and
+    severe displacement fractions uniformly between :data:`DISPLACEMENT_FRACTIONS_LOW` and
+    :data:`DISPLACEMENT_FRACTIONS_HIGH` (docs/references.md#quake-displacement). The draws whose
+    city totals sit at the ``quantiles`` give the low / high columns; ``seed`` makes it
+    repeatable.
+
+    Examples
+    --------
+    >>> DisplacementRange().quantiles
+    (0.1, 0.9)
+    """
+
+    intensity_sigma: float = 0.5
+    fractions_low: DisplacementFractions = DISPLACEMENT_FRACTIONS_LOW
+    fractions_high: DisplacementFractions = DISPLACEMENT_FRACTIONS_HIGH
+    n_samples: int = 200
+    quantiles: tuple[float, float] = (0.1, 0.9)
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        problems = _validate.Problems("DisplacementRange")
+        v = self.intensity_sigma
+        if not (isinstance(v, int | float) and math.isfinite(v) and 0.0 <= v <= 2.0):
+            problems.add(
+                f"intensity_sigma={v!r} must be a number in [0, 2] intensity units "
+                f"(0.5 = the standard deviation of the relation)"
+            )
+        if not (isinstance(self.n_samples, int) and 10 <= self.n_samples <= 10_000):
+            problems.add(f"n_samples={self.n_samples!r} must be a whole number in [10, 10000]")
+        q = self.quantiles
+        if not (len(q) == 2 and 0.0 <= q[0] < 0.5 < q[1] <= 1.0):
+            problems.add(f"quantiles={q!r} must be (low, high) with 0 <= low < 0.5 < high <= 1")
+        lo, hi = self.fractions_low.as_array(), self.fractions_high.as_array()
+        if (lo > hi).any():
+            problems.add("fractions_low must not exceed fractions_high in any damage state")
+        problems.raise_if_any(ConfigError)
+
+
+def _shifted(intensity: np.ndarray, shift: float) -> np.ndarray:
+    return np.clip(intensity + shift, *INTENSITY_RANGE)
 
 
 def block_damage(
@@ -646,11 +856,13 @@ def block_damage(
     stock_shares: pd.DataFrame | None = None,
     dpm: pd.DataFrame = DEFAULT_DPM,
     coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
+    intensity_shift: float = 0.0,
 ) -> Any:
     """Intensity and damage-state probabilities per block (mixed over the district's stock).
 
     Returns a copy of ``blocks`` with ``intensity`` and ``p_<state>`` columns (one per
-    :data:`DAMAGE_STATES`; they sum to 1 per row).
+    :data:`DAMAGE_STATES`; they sum to 1 per row). ``intensity_shift`` (intensity units) is
+    added to every site's intensity before the damage step (used for the low/high bounds).
 
     Examples
     --------
@@ -661,6 +873,26 @@ def block_damage(
     >>> round(float(d[[f"p_{s}" for s in DAMAGE_STATES]].sum(axis=1).iloc[0]), 6)
     1.0
     """
+    damage, out = _damage_model(
+        blocks, scenario, district_col=district_col, stock_shares=stock_shares, dpm=dpm,
+        coefficients=coefficients,
+    )
+    p = damage(float(intensity_shift))
+    for k, s in enumerate(DAMAGE_STATES):
+        out[f"p_{s}"] = p[:, k]
+    return out
+
+
+def _damage_model(
+    blocks: Any,
+    scenario: QuakeScenario,
+    *,
+    district_col: str,
+    stock_shares: pd.DataFrame | None,
+    dpm: pd.DataFrame,
+    coefficients: AttenuationCoefficients | str,
+) -> tuple[Any, Any]:
+    """Validate once; return ``damage(shift) -> (n, 5) probabilities`` and the intensity copy."""
     _validate.require_columns(blocks, [district_col], name="blocks")
     shares = building_stock_shares() if stock_shares is None else stock_shares
     classes = [c for c in VULNERABILITY_CLASSES if c in shares.columns] or list(
@@ -678,12 +910,15 @@ def block_damage(
             f"{np.round(np.unique(row_sum), 4)[:5].tolist()}."
         )
     inten = out["intensity"].to_numpy()
-    p = np.zeros((len(out), len(DAMAGE_STATES)))
-    for k, cls in enumerate(classes):
-        p += mix[:, [k]] * damage_state_probabilities(inten, cls, dpm=dpm)
-    for k, s in enumerate(DAMAGE_STATES):
-        out[f"p_{s}"] = p[:, k]
-    return out
+
+    def damage(shift: float) -> np.ndarray:
+        i = _shifted(inten, shift)
+        p = np.zeros((len(out), len(DAMAGE_STATES)))
+        for k, cls in enumerate(classes):
+            p += mix[:, [k]] * damage_state_probabilities(i, cls, dpm=dpm)
+        return p
+
+    return damage, out
 
 
 def displaced_persons(
@@ -693,6 +928,7 @@ def displaced_persons(
     persons_col: str = "persons",
     district_col: str = "district",
     fractions: DisplacementFractions | None = None,
+    uncertainty: DisplacementRange | None = None,
     stock_shares: pd.DataFrame | None = None,
     dpm: pd.DataFrame = DEFAULT_DPM,
     coefficients: AttenuationCoefficients | str = WANG_2000_EASTERN_CHINA,
@@ -701,9 +937,14 @@ def displaced_persons(
 
     ``displaced_persons = persons * sum_s P(s) * fraction(s)`` where P(s) is the block's
     damage-state mix (:func:`block_damage`). Since the probabilities sum to 1 and each fraction
-    is at most 1, a block never displaces more people than live there.
+    is at most 1, a block never displaces more people than live there. The range
+    (``displaced_persons_low`` / ``_high``) samples the parameter uncertainty described by
+    ``uncertainty`` (:class:`DisplacementRange`: intensity offset and displacement fractions)
+    and keeps the draws at its 10 % and 90 % city totals.
 
-    Returns a copy of ``blocks`` with ``intensity``, ``p_<state>`` and ``displaced_persons``.
+    Returns a copy of ``blocks`` with ``intensity``, ``p_<state>`` (central parameters),
+    ``displaced_persons``, ``displaced_persons_low`` and ``displaced_persons_high``; the totals
+    are in ``attrs["displaced_persons_range"]`` as ``{"low", "central", "high"}``.
 
     Examples
     --------
@@ -712,22 +953,50 @@ def displaced_persons(
     >>> b = gpd.GeoDataFrame({"district": ["历下区", "历下区"], "persons": [1000, 1000]},
     ...                      geometry=[Point(0, 0), Point(0, 80_000)], crs="EPSG:4548")
     >>> d = displaced_persons(b, QuakeScenario(0.0, 0.0, magnitude=6.0))
-    >>> d["displaced_persons"].round(1).tolist()
-    [202.8, 9.5]
+    >>> d["displaced_persons"].round(1).tolist()  # zone VII at the epicentre, V at 80 km
+    [23.5, 0.0]
+    >>> r = d.attrs["displaced_persons_range"]
+    >>> r["low"] < r["central"] < r["high"]
+    True
     """
     persons = _validate.non_negative_values(blocks, persons_col, name="blocks")
-    frac = (fractions or DisplacementFractions()).as_array()
-    out = block_damage(
-        blocks,
-        scenario,
-        district_col=district_col,
-        stock_shares=stock_shares,
-        dpm=dpm,
+    central = DisplacementFractions() if fractions is None else fractions
+    unc = DisplacementRange() if uncertainty is None else uncertainty
+    if not isinstance(central, DisplacementFractions) or not isinstance(unc, DisplacementRange):
+        raise ConfigError(
+            "fractions must be a DisplacementFractions and uncertainty a DisplacementRange "
+            f"(got {type(central).__name__}, {type(unc).__name__})."
+        )
+    damage, out = _damage_model(
+        blocks, scenario, district_col=district_col, stock_shares=stock_shares, dpm=dpm,
         coefficients=coefficients,
     )
-    p = out[[f"p_{s}" for s in DAMAGE_STATES]].to_numpy()
-    share = np.clip(p @ frac, 0.0, 1.0)
-    out["displaced_persons"] = np.minimum(persons * share, persons)
+    p0 = damage(0.0)
+    for k, s in enumerate(DAMAGE_STATES):
+        out[f"p_{s}"] = p0[:, k]
+
+    def per_block(p: np.ndarray, frac: np.ndarray) -> np.ndarray:
+        return np.minimum(persons * np.clip(p @ frac, 0.0, 1.0), persons)
+
+    out["displaced_persons"] = per_block(p0, central.as_array())
+    rng = np.random.default_rng(unc.seed)
+    shifts = rng.normal(0.0, unc.intensity_sigma, unc.n_samples)
+    lo_f, hi_f = unc.fractions_low.as_array(), unc.fractions_high.as_array()
+    fracs = lo_f + rng.uniform(0.0, 1.0, (unc.n_samples, lo_f.size)) * (hi_f - lo_f)
+    totals = np.array(
+        [per_block(damage(sh), fr).sum() for sh, fr in zip(shifts, fracs, strict=True)]
+    )
+    picks = {}
+    for name, q in zip(("low", "high"), unc.quantiles, strict=True):
+        target = np.quantile(totals, q)
+        k = int(np.argmin(np.abs(totals - target)))
+        out[f"displaced_persons_{name}"] = per_block(damage(shifts[k]), fracs[k])
+        picks[name] = float(out[f"displaced_persons_{name}"].sum())
+    out.attrs["displaced_persons_range"] = {
+        "low": picks["low"],
+        "central": float(out["displaced_persons"].sum()),
+        "high": picks["high"],
+    }
     return out
 
 
@@ -790,7 +1059,7 @@ def default_scenario() -> QuakeScenario:
 
 
 #: Intensity from which residents are assumed to leave buildings for open space in the first
-#: hours and days (fear of aftershocks), domain.md §4.4 stage 1 (modelling recommendation) [M].
+#: hours and days (fear of aftershocks), docs/references.md#quake-emergency-evacuees (assumed).
 EMERGENCY_EVACUATION_INTENSITY = 7.0
 
 
@@ -806,7 +1075,7 @@ def emergency_evacuees(
     """Emergency-stage (0-3 days) open-space demand: residents of blocks at >= ``min_intensity``.
 
     ``evacuees_persons = persons * presence_factor`` where ``intensity >= min_intensity``, else
-    0 (domain.md §4.4 stage 1). ``presence_factor`` in [0, 1] is the day/night share of residents
+    0 (docs/references.md#quake-emergency-evacuees). ``presence_factor`` in [0, 1] is the day/night share of residents
     at home that GB 50413 §8.1 asks planners to estimate [V: the clause; the value is yours].
     Check it against shelters at 0.5-1 m² per person within about 500 m.
 
@@ -820,8 +1089,16 @@ def emergency_evacuees(
     ...                    presence_factor=0.8)["evacuees_persons"].tolist()
     [800.0, 0.0]
     """
-    if not 0.0 <= presence_factor <= 1.0:
-        raise ConfigError(f"presence_factor={presence_factor} must be in [0, 1].")
+    if not (isinstance(presence_factor, int | float) and 0.0 <= presence_factor <= 1.0):
+        raise ConfigError(
+            f"presence_factor={presence_factor!r} must be a share in [0, 1] of residents at home."
+        )
+    lo, hi = INTENSITY_RANGE
+    if not (isinstance(min_intensity, int | float) and lo <= min_intensity <= hi):
+        raise ConfigError(
+            f"min_intensity={min_intensity!r} must be an intensity in [{lo:g}, {hi:g}] "
+            f"(default {EMERGENCY_EVACUATION_INTENSITY:g}, zone VII)."
+        )
     persons = _validate.non_negative_values(blocks, persons_col, name="blocks")
     out = scenario_intensity(blocks, scenario, coefficients=coefficients)
     hit = out["intensity"].to_numpy() >= min_intensity

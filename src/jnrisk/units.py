@@ -11,7 +11,7 @@ ANALYSIS_CRS = "EPSG:4548"
 #: CRS of exchange files (GeoJSON, GeoPackage, GeoParquet in ``data/``).
 EXCHANGE_CRS = "EPSG:4326"
 
-#: Planning walking speed [m/s] (domain.md §6.2: use 1.0 m/s for radii, 0.8 m/s as sensitivity).
+#: Planning walking speed [m/s] (docs/references.md#walking-speed: use 1.0 m/s for radii, 0.8 m/s as sensitivity).
 WALK_SPEED_M_S = 1.0
 #: Jinan's policy standard of effective shelter area per person [m²] (2024 press release).
 JINAN_SHELTER_M2_PER_PERSON = 2.0

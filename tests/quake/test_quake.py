@@ -158,7 +158,7 @@ def test_scenario_intensity_keeps_input_and_index() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    m=st.floats(4.0, 8.5),
+    m=st.floats(4.0, 8.0),
     d1=st.floats(0.0, 300.0),
     dd=st.floats(0.0, 100.0),
     theta=st.floats(0.0, 2 * math.pi),
@@ -173,13 +173,13 @@ def test_monotone_in_distance(m: float, d1: float, dd: float, theta: float) -> N
 
 @settings(max_examples=60, deadline=None)
 @given(
-    m1=st.floats(4.0, 8.5),
+    m1=st.floats(4.0, 8.0),
     dm=st.floats(0.0, 1.0),
     x=st.floats(-200.0, 200.0),
     y=st.floats(-200.0, 200.0),
 )
 def test_monotone_in_magnitude(m1: float, dm: float, x: float, y: float) -> None:
-    m2 = min(m1 + dm, 8.5)
+    m2 = min(m1 + dm, 8.0)
     a = intensity_at_offsets(np.array([x]), np.array([y]), m1)[0]
     b = intensity_at_offsets(np.array([x]), np.array([y]), m2)[0]
     assert b >= a - 1e-9
@@ -188,18 +188,32 @@ def test_monotone_in_magnitude(m1: float, dm: float, x: float, y: float) -> None
 def test_dpm_rows_are_distributions_and_damage_grows_with_intensity() -> None:
     p = DEFAULT_DPM[list(DAMAGE_STATES)].to_numpy()
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
-    grid = np.linspace(4.0, 11.0, 71)
+    grid = np.linspace(1.0, 12.0, 111)
     for cls in quake.VULNERABILITY_CLASSES:
         probs = damage_state_probabilities(grid, cls)
         np.testing.assert_allclose(probs.sum(axis=1), 1.0)
         # stochastic dominance: P(state >= k) never decreases with intensity
         exceed = np.cumsum(probs[:, ::-1], axis=1)[:, ::-1]
         assert (np.diff(exceed, axis=0) >= -1e-12).all()
-    # interpolation halfway between VII and VIII (hand value)
-    got = damage_state_probabilities(7.5, "brick_concrete")[0]
-    np.testing.assert_allclose(got, [0.375, 0.285, 0.20, 0.10, 0.04])
-    # below V: undamaged
+    # every site takes the row of its zone floor(I): 7.0 and 7.99 are zone VII, 8.0 zone VIII
+    for i in (7.0, 7.5, 7.99):
+        got = damage_state_probabilities(i, "brick_concrete")[0]
+        np.testing.assert_allclose(got, [0.60, 0.27, 0.10, 0.03, 0.0])
+    got = damage_state_probabilities(8.0, "brick_concrete")[0]
+    np.testing.assert_allclose(got, [0.30, 0.33, 0.25, 0.10, 0.02])
+    # zone V and below: undamaged; above X: the top row
     np.testing.assert_allclose(damage_state_probabilities(3.0, "rural")[0], [1, 0, 0, 0, 0])
+    np.testing.assert_allclose(damage_state_probabilities(5.99, "rural")[0], [1, 0, 0, 0, 0])
+    np.testing.assert_allclose(damage_state_probabilities(11.5, "rural")[0], [0, .02, .08, .3, .6])
+
+
+def test_intensity_vi_and_below_displaces_almost_nobody() -> None:
+    frac = DisplacementFractions().as_array()
+    for cls in quake.VULNERABILITY_CLASSES:
+        share = damage_state_probabilities(np.linspace(1.0, 6.999, 60), cls) @ frac
+        assert share.max() < 0.015, cls  # zone VI and below: < 1.5 %, rural houses included
+    # moderate damage is habitable by default
+    assert DisplacementFractions().moderate <= 0.2
 
 
 def test_building_stock_shares_sum_to_one() -> None:
@@ -225,7 +239,7 @@ def _blocks(n: int, rng: np.random.Generator, *, spread_m: float = 60_000.0) -> 
 
 @settings(max_examples=15, deadline=None)
 @given(
-    m=st.floats(4.0, 8.5),
+    m=st.floats(4.0, 8.0),
     seed=st.integers(0, 10_000),
     fm=st.floats(0.0, 1.0),
     fs=st.floats(0.0, 1.0),
@@ -241,15 +255,14 @@ def test_displaced_never_exceeds_population(m: float, seed: int, fm: float, fs: 
 
 
 def test_displaced_hand_value_and_district_keys(rng: np.random.Generator) -> None:
-    # one block at the epicentre of an M6 in Lixia: I0 = 7.986 -> interpolate VII..VIII
+    # one block at the epicentre of an M6 in Lixia: I0 = 7.986 -> the zone-VII row
     i0 = epicentral_intensity(6.0)
-    w = i0 - 7.0
     stock = quake.building_stock_shares().loc["历下区"]
-    frac = np.array([0, 0, 0.3, 0.9, 1.0])
+    frac = np.array([0, 0, 0.05, 0.7, 1.0])
     expected = 0.0
+    assert 7.0 <= i0 < 8.0  # zone VII
     for cls in quake.VULNERABILITY_CLASSES:
-        t = DEFAULT_DPM.loc[cls]
-        row = (1 - w) * t.loc[7].to_numpy() + w * t.loc[8].to_numpy()
+        row = DEFAULT_DPM.loc[cls].loc[7].to_numpy()
         expected += stock[cls] * float(row @ frac)
     for key in ("历下区", "Lixia", 370102):
         b = gpd.GeoDataFrame(
@@ -266,7 +279,7 @@ def test_displaced_hand_value_and_district_keys(rng: np.random.Generator) -> Non
     ("kwargs", "needle"),
     [
         ({"magnitude": 9.5}, "magnitude=9.5"),
-        ({"magnitude": 3.0}, "[4.0, 8.5]"),
+        ({"magnitude": 3.0}, "[4.0, 8.0]"),
         ({"depth_m": 10.0}, "depth_m=10"),
         ({"depth_m": 150_000.0}, "in metres"),
         ({"fault_azimuth_deg": 360.0}, "fault_azimuth_deg=360"),
@@ -348,3 +361,61 @@ def test_default_scenario_and_shelter_usability() -> None:
     u = quake.shelter_usability(sh, s, max_intensity=7.5)
     assert u["usable"].tolist() == [False, True]
     assert quake.shelter_usability(sh, s)["usable"].all()  # I0(M6) = 7.99 <= VIII
+
+
+@pytest.mark.parametrize("bad", [10.0, 3.0, float("nan"), float("inf"), "six", None])
+def test_magnitude_is_range_checked_where_it_enters(bad) -> None:
+    for call in (
+        lambda: epicentral_intensity(bad),
+        lambda: axis_radius_km(6.0, bad),
+        lambda: intensity_at_offsets(np.zeros(1), np.zeros(1), bad),
+        lambda: quake.isoseismal_areas_km2(bad),
+    ):
+        with pytest.raises(ConfigError, match="magnitude"):
+            call()
+
+
+def test_intensity_never_exceeds_xii_and_bad_intensity_is_named() -> None:
+    assert epicentral_intensity(quake.MAGNITUDE_RANGE[1]) <= 12.0
+    for bad in (13.8, 0.0, float("nan")):
+        with pytest.raises(DataError, match="intensity"):
+            damage_state_probabilities(bad, "rc_frame")
+
+
+def test_scenario_config_takes_the_quake_limits() -> None:
+    from jnrisk.scenarios import QuakeParams
+
+    lo, hi = quake.DEPTH_RANGE_KM
+    ok = QuakeParams(epicentre_lon=117.0, epicentre_lat=36.6, magnitude=6.0, depth_km=hi)
+    QuakeScenario(0.0, 0.0, magnitude=ok.magnitude, depth_m=ok.depth_km * 1000.0)
+    for kw, needle in (
+        ({"depth_km": 80.0}, "depth_km"),
+        ({"depth_km": 0.5}, "depth_km"),
+        ({"magnitude": 10.0}, "magnitude"),
+        ({"magnitude": float("nan")}, "magnitude"),
+    ):
+        base = {"epicentre_lon": 117.0, "epicentre_lat": 36.6, "magnitude": 6.0}
+        with pytest.raises(ConfigError, match=needle):
+            QuakeParams(**{**base, **kw})
+
+
+def test_displaced_range_brackets_central_and_is_repeatable(rng: np.random.Generator) -> None:
+    b = _blocks(200, rng, spread_m=40_000.0)
+    s = QuakeScenario(0.0, 0.0, magnitude=6.5)
+    a = displaced_persons(b, s).attrs["displaced_persons_range"]
+    again = displaced_persons(b, s).attrs["displaced_persons_range"]
+    assert a == again
+    assert 0 < a["low"] < a["central"] < a["high"]
+    with pytest.raises(ConfigError, match="intensity_sigma"):
+        quake.DisplacementRange(intensity_sigma=-1.0)
+
+
+@pytest.mark.parametrize(("kw", "needle"), [
+    ({"min_intensity": float("nan")}, "min_intensity"),
+    ({"min_intensity": 13.0}, "min_intensity"),
+    ({"presence_factor": 1.5}, "presence_factor"),
+])
+def test_emergency_evacuees_bad_options(kw, needle, rng: np.random.Generator) -> None:
+    b = _blocks(5, rng)
+    with pytest.raises(ConfigError, match=needle):
+        quake.emergency_evacuees(b, QuakeScenario(0.0, 0.0, magnitude=6.0), **kw)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -11,11 +13,17 @@ from tests.rescue.reference import CRS, make_grid_net, points_at
 from jnrisk._errors import ConfigError, CRSError, DataError, SchemaError
 from jnrisk.network import RoadNetwork
 from jnrisk.rescue import (
-    drive_time_coverage,
+    drive_time_coverage as _drive_time_coverage,
+)
+from jnrisk.rescue import (
     reverse_network,
     service_area_polygons,
     towns_not_reached,
 )
+
+# Most checks below compare pure drive times with a brute-force reference, so they set the
+# turnout to 0; the turnout itself is tested in test_response_time_adds_turnout.
+drive_time_coverage = functools.partial(_drive_time_coverage, turnout_s=0.0)
 
 THRESHOLDS = (120.0, 240.0, 480.0)
 
@@ -221,3 +229,35 @@ def test_bundled_city_station_claim():
     bad = res.not_reached(900)
     assert len(bad) == 161 - int(s.loc[2, "towns_centre_reached"])
     assert bad["reason"].str.contains("min").all()
+
+
+@pytest.mark.parametrize("turnout", [0.0, 60.0, 150.0])
+@pytest.mark.parametrize("congestion", [1.0, 1.6])
+def test_response_time_adds_turnout(turnout, congestion):
+    """Response time = turnout + drive x congestion; a 300 s band keeps 300 - turnout of
+    driving, so 5-min coverage with 60 s of turnout is exactly the 240 s drive-time band."""
+    g, fac_nodes, blk_nodes, pop, towns, fac = _city(2)
+    bands = tuple(sorted({*THRESHOLDS, 300.0}))
+    res = _drive_time_coverage(g.network(), fac, pop, towns, thresholds_s=bands,
+                               congestion=congestion, turnout_s=turnout)
+    drive = g.times()[fac_nodes][:, blk_nodes].min(axis=0) * congestion
+    ref = np.where(turnout + drive <= bands[-1], turnout + drive, np.inf)
+    np.testing.assert_allclose(res.block_time_s, ref, rtol=1e-12)
+    persons = pop["persons"].to_numpy()
+    five = res.summary.set_index("threshold_s").loc[300.0, "persons_reached"]
+    assert five == pytest.approx(persons[drive <= 300.0 - turnout].sum())
+    assert res.turnout_s == turnout
+
+
+def test_turnout_default_and_bad_values():
+    from jnrisk.rescue.coverage import DEFAULT_TURNOUT_S, RESPONSE_TARGETS
+
+    g, _, _, pop, towns, fac = _city(3)
+    res = _drive_time_coverage(g.network(), fac, pop, towns, thresholds_s=THRESHOLDS)
+    assert res.turnout_s == DEFAULT_TURNOUT_S == 60.0
+    assert np.nanmin(res.block_time_s) >= 60.0
+    fire, joint = RESPONSE_TARGETS["fire_station"], RESPONSE_TARGETS["joint_rescue_station"]
+    assert fire.response_s - fire.turnout_s == 240.0 and joint.response_s > fire.response_s
+    for bad in (-1.0, float("nan"), "fast", 1e6):
+        with pytest.raises(ConfigError, match="turnout_s"):
+            _drive_time_coverage(g.network(), fac, pop, towns, turnout_s=bad)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -12,7 +14,14 @@ from shapely.geometry import Point
 from tests.rescue.reference import CRS, lp_transport, make_grid_net, points_at
 
 from jnrisk._errors import ConfigError, DataError
-from jnrisk.rescue import SPECIALTIES, check_teams, dispatch_teams, fastest_teams
+from jnrisk.rescue import SPECIALTIES, check_teams
+from jnrisk.rescue import dispatch_teams as _dispatch_teams
+from jnrisk.rescue import fastest_teams as _fastest_teams
+
+# The checks below compare drive times with a reference, so they set the turnout to 0; the
+# turnout itself is tested in test_eta_includes_turnout.
+dispatch_teams = functools.partial(_dispatch_teams, turnout_s=0.0)
+fastest_teams = functools.partial(_fastest_teams, turnout_s=0.0)
 
 _GRID = make_grid_net(6, 11)
 _NET = _GRID.network()
@@ -194,3 +203,48 @@ def test_inputs_not_modified_and_index_kept():
     assert res.teams.index.equals(teams.index)
     assert set(res.assignments["team"]) <= set(teams.index)
     assert set(best.index) <= set(teams.index)
+
+
+def test_eta_includes_turnout():
+    from jnrisk.network import RoadNetwork
+
+    net = RoadNetwork.from_csr([0, 1, 2, 2], [2, 2], [900.0, 300.0], time_s=[90.0, 30.0],
+                               x=[0.0, 500.0, 800.0], y=[0.0, 0.0, 0.0], crs=CRS)
+    teams = gpd.GeoDataFrame({"members": [20, 8], "specialty": ["general", "collapse"]},
+                             geometry=[Point(0, 0), Point(500, 0)], crs=CRS)
+    best = _fastest_teams(net, Point(800, 0), teams, k=2)  # default turnout 60 s
+    assert best["eta_s"].tolist() == [90.0, 150.0]
+    slow = _fastest_teams(net, Point(800, 0), teams, k=2, turnout_s=120.0, congestion=2.0)
+    assert slow["eta_s"].tolist() == [180.0, 300.0]
+    # a 100 s limit leaves 40 s of driving after the default turnout: only the 30 s team
+    assert _fastest_teams(net, Point(800, 0), teams, k=2, max_eta_s=100.0)["eta_s"].tolist() \
+        == [90.0]
+    inc = gpd.GeoDataFrame({"rescuers_required": [4]}, geometry=[Point(800, 0)], crs=CRS)
+    res = _dispatch_teams(net, inc, teams, turnout_s=60.0)
+    assert res.assignments["eta_s"].min() == 90.0
+    with pytest.raises(ConfigError, match="turnout_s"):
+        _fastest_teams(net, Point(800, 0), teams, turnout_s=-5)
+
+
+def test_rescue_scenario_carries_turnout_and_period():
+    from jnrisk.datasets import jinan
+    from jnrisk.scenarios import RescueParams, Scenario, run
+    from jnrisk.scenarios.hazards import city_context
+
+    ctx = city_context(jinan(2024))
+
+    def eta(**kw):
+        s = Scenario(name="r", kind="rescue", hazard=RescueParams(
+            incident_lon=117.0, incident_lat=36.65, **kw))
+        return run(s, ctx).metrics
+
+    base = eta()
+    assert base["turnout_s"] == 60.0 and base["congestion_factor"] == 1.0
+    no_turnout = eta(turnout_s=0.0)
+    assert base["first_eta_s"] - no_turnout["first_eta_s"] == pytest.approx(60.0)
+    peak = eta(period="morning_peak", turnout_s=0.0)
+    assert peak["first_eta_s"] == pytest.approx(1.7 * no_turnout["first_eta_s"])
+    with pytest.raises(ConfigError, match="period"):
+        RescueParams(incident_lon=117.0, incident_lat=36.65, period="rush")
+    with pytest.raises(ConfigError, match="turnout_s"):
+        RescueParams(incident_lon=117.0, incident_lat=36.65, turnout_s=-1.0)

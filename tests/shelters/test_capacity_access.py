@@ -234,3 +234,48 @@ def test_e2sfca_keeps_geodataframe() -> None:
     out = e2sfca(g, supply, costs, max_cost=900.0)
     assert isinstance(out, gpd.GeoDataFrame) and out.crs == g.crs
     assert "access_per_person" not in g
+
+
+def test_gb50413_per_capita_and_site_minimums():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from jnrisk.shelters import shelter_capacity
+
+    s = gpd.GeoDataFrame(
+        {"class": ["emergency", "fixed", "emergency"],
+         "effective_area_m2": [999.0, 20_000.0, 4_000.0]},
+        geometry=[Point(0, 0), Point(1000, 0), Point(2000, 0)], crs="EPSG:4548",
+    )
+    out = shelter_capacity(s, standard="gb50413")
+    # 8.2.8: emergency 1 m2, fixed 2 m2 per person
+    assert out["capacity_persons"].tolist() == [999, 10_000, 4_000]
+    # 8.2.9: emergency sites need >= 0.1 ha, fixed >= 1 ha
+    assert out["below_gb50413_site_min"].tolist() == [True, False, False]
+    assert "GB 50413-2007" in out.attrs["capacity_standard"]
+
+
+def test_standards_table_makes_the_emergency_conflict_explicit():
+    from jnrisk.shelters.capacity import STANDARDS, standards_table
+
+    t = standards_table().set_index(["standard", "shelter_class"])
+    # GB 51143's 0.5 m2 houses twice as many people as GB 50413's 1 m2 on the same area
+    assert t.loc[("gb51143_stay", "emergency"), "capacity_vs_gb50413"] == 2.0
+    assert bool(t.loc[("gb51143_stay", "emergency"), "conflict"])
+    assert "doubles emergency capacity" in STANDARDS["gb51143_stay"].source
+    assert "assumed" in STANDARDS["gb51143_stay"].source
+    assert not t.loc["gb50413", "conflict"].any()
+    # Jinan's 2 m2 everywhere halves emergency capacity against GB 50413
+    assert t.loc[("jinan_2024", "emergency"), "capacity_vs_gb50413"] == 0.5
+
+
+def test_quake_scenario_chooses_the_shelter_standard():
+    from jnrisk._errors import ConfigError
+    from jnrisk.scenarios import QuakeParams
+
+    p = QuakeParams(epicentre_lon=117.0, epicentre_lat=36.6, magnitude=6.0,
+                    shelter_standard="gb50413")
+    assert p.shelter_standard == "gb50413"
+    with pytest.raises(ConfigError, match="shelter_standard"):
+        QuakeParams(epicentre_lon=117.0, epicentre_lat=36.6, magnitude=6.0,
+                    shelter_standard="gb9999")

@@ -1,6 +1,6 @@
 """Forest fire: fire weather and danger levels, spread from ignitions, key zones.
 
-Parameters and citations: ``docs/domain.md`` section 3. Numba kernels live in
+Parameters and citations: ``docs/references.md`` (section "fire"). Numba kernels live in
 ``_fwi_kernels`` and ``_spread_kernels`` and are imported only when a function needs them.
 """
 

@@ -2,7 +2,7 @@
 
 Pure functions on numbers and 1-D arrays; imports only numpy, numba and math. The equations and
 the pinned variant (FFMC constant 147.2772, the cffdrs DMC rain phase, Van Wagner's temperature
-floors -1.1 degC for DMC and -2.8 degC for DC) are those of ``docs/domain.md`` section 3.1.
+floors -1.1 degC for DMC and -2.8 degC for DC) are those of docs/references.md#fwi-van-wagner-1987.
 
 The gufuncs run one station or grid cell along time (the core dimension, last axis); the public
 wrapper (:mod:`jnrisk.fire.weather`) validates, converts and calls them under
@@ -19,14 +19,14 @@ import math
 import numpy as np
 from numba import guvectorize, njit
 
-#: FFMC <-> fine-fuel moisture constant 250 * 59.5 / 101 (domain.md 3.1; not 147.2).
+#: FFMC <-> fine-fuel moisture constant 250 * 59.5 / 101 (docs/references.md#fwi-van-wagner-1987; not 147.2).
 FFMC_CONSTANT = 250.0 * 59.5 / 101.0
 
-#: Day-length factors Le for the DMC, latitude >= 30 N, January..December (domain.md 3.1).
+#: Day-length factors Le for the DMC, latitude >= 30 N, January..December (docs/references.md#fwi-van-wagner-1987).
 DMC_DAY_LENGTH = np.array(
     [6.5, 7.5, 9.0, 12.8, 13.9, 13.9, 12.4, 10.9, 9.4, 8.0, 7.0, 6.0], dtype=np.float64
 )
-#: Day-length adjustments Lf for the DC, latitude > 20 N, January..December (domain.md 3.1).
+#: Day-length adjustments Lf for the DC, latitude > 20 N, January..December (docs/references.md#fwi-van-wagner-1987).
 DC_DAY_LENGTH = np.array(
     [-1.6, -1.6, -1.6, 0.9, 3.8, 5.8, 6.4, 5.0, 2.4, 0.4, -1.6, -1.6], dtype=np.float64
 )

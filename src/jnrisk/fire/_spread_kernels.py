@@ -6,7 +6,7 @@ an exception. Iterative, no recursion; caller arrays are only read.
 
 Spread rate in a direction ``phi`` (radians, map x east / y north) from a cell whose head fire
 spreads at ``rmax`` towards ``theta`` with ellipse eccentricity ``e`` (ignition at a focus,
-domain.md 3.4)::
+docs/references.md#rothermel-1972)::
 
     R(phi) = rmax (1 - e) / (1 - e cos(phi - theta))
 

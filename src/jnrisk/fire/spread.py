@@ -1,6 +1,6 @@
 """Fire spread: Rothermel (1972) surface rate of spread and minimum-travel-time arrival.
 
-Rothermel's model (domain.md 3.4; Rothermel 1972 with Albini 1976's revisions, as in BehavePlus
+Rothermel's model (docs/references.md#rothermel-1972; Rothermel 1972 with Albini 1976's revisions, as in BehavePlus
 and pyretechnics) gives the head-fire rate of spread of a fuel model under a moisture scenario,
 midflame wind and slope. On a raster, wind and slope are combined as vectors per cell, the fire
 shape is an ellipse (length-to-breadth ratio from the effective wind speed), and the arrival time
@@ -286,7 +286,7 @@ def rothermel_ros(
 ) -> RothermelResult:
     """Rothermel (1972) head-fire rate of spread with wind blowing upslope.
 
-    Equations of domain.md 3.4 (Rothermel 1972, Albini 1976 revisions; live moisture of
+    Equations of docs/references.md#rothermel-1972 (Rothermel 1972, Albini 1976 revisions; live moisture of
     extinction from Albini 1976). Wind and slope act in the same direction here; on a raster
     :func:`spread_rates` combines them as vectors.
 
@@ -604,7 +604,7 @@ def arrival_time(
 
     Spread rates from :func:`spread_rates` (or ``rates=`` computed before), then Dijkstra over
     an 8- or 16-neighbour stencil with the elliptical rate ``R(phi)`` of each cell (Finney 2002
-    minimum travel time; domain.md 3.4). Non-burnable cells (water, built-up, firebreaks) are
+    minimum travel time; docs/references.md#huygens-spread). Non-burnable cells (water, built-up, firebreaks) are
     never entered; corner cutting through them is blocked.
 
     Parameters

@@ -1,6 +1,6 @@
 """Fire weather: the Canadian FWI system, overwintering DC and five danger levels on xarray.
 
-Parameters and citations: ``docs/domain.md`` section 3.1 (FWI system, Van Wagner & Pickett 1985;
+Parameters and citations: docs/references.md#fwi-van-wagner-1987 (FWI system, Van Wagner & Pickett 1985;
 Van Wagner 1987; Lawson & Armitage 2008) and 3.3 (Chinese five-level ratings, LY/T 1172-95).
 The kernels (:mod:`jnrisk.fire._fwi_kernels`) run one cell along ``time``; the functions here
 validate, convert units and wrap them with ``xr.apply_ufunc(..., dask="parallelized")``.
@@ -38,9 +38,9 @@ __all__ = [
 #: standard: calibrate against local fire records before official use.
 FWI_LEVEL_THRESHOLDS: tuple[float, float, float, float] = (5.0, 10.0, 20.0, 30.0)
 #: LY/T 1172-95 score -> level: <=25 -> 1; 26-50 -> 2; 51-72 -> 3; 73-90 -> 4; >=91 -> 5
-#: (domain.md 3.3 [V]).
+#: (docs/references.md#lyt1172-fire-danger).
 LYT1172_LEVEL_THRESHOLDS: tuple[float, float, float, float] = (25.0, 50.0, 72.0, 90.0)
-#: Level meanings and warning colours (QX/T 77-2007, GB/T 31164-2014; domain.md 3.3 [V]).
+#: Level meanings and warning colours (QX/T 77-2007, GB/T 31164-2014; docs/references.md#fire-danger-levels).
 DANGER_LEVEL_NAMES: dict[int, tuple[str, str]] = {
     1: ("low", "green"),
     2: ("fairly low", "blue"),
@@ -50,7 +50,7 @@ DANGER_LEVEL_NAMES: dict[int, tuple[str, str]] = {
 }
 
 #: LY/T 1172 score tables as reproduced by 吕巍伟 et al. 2020 (doi 10.12677/wjf.2020.93016;
-#: domain.md 3.3 [V]). Daily maximum temperature: upper bin edges (degC) and scores.
+#: docs/references.md#lyt1172-fire-danger). Daily maximum temperature: upper bin edges (degC) and scores.
 LYT_TMAX_EDGES_C = (5.0, 10.0, 15.0, 20.0, 25.0)
 LYT_TMAX_SCORES = (0, 4, 8, 12, 16, 20)
 #: Minimum (14:00) RH: lower bin edges (%) from dry to wet and scores.
@@ -61,7 +61,7 @@ LYT_DRY_DAY_POINTS = 5
 LYT_DRY_DAY_CAP = 50
 #: Wind force (Beaufort) <=1 .. >=8 -> 5 .. 40.
 LYT_WIND_SCORES = (5, 5, 10, 15, 20, 25, 30, 35, 40)
-#: A day with at most this much rain counts as dry (domain.md 3.3: "0.1 mm counts as dry").
+#: A day with at most this much rain counts as dry (docs/references.md#lyt1172-fire-danger: 0.1 mm counts as dry).
 LYT_DRY_DAY_MAX_MM = 0.1
 #: Upper limits of Beaufort forces 0..11 in km/h (WMO, m/s limits 0.3, 1.6, 3.4, 5.5, 8.0,
 #: 10.8, 13.9, 17.2, 20.8, 24.5, 28.5, 32.7 times 3.6) [M].
@@ -179,7 +179,7 @@ def _check_latitude(lat: Any) -> None:
     if np.any(values < 30.0) or np.any(values > 90.0):
         raise ConfigError(
             f"fwi: lat must be between 30 and 90 degrees north (the standard day-length "
-            f"tables, domain.md 3.1; Jinan is 36.7 N), got min {values.min():g}, max "
+            f"tables, docs/references.md#fwi-van-wagner-1987; Jinan is 36.7 N), got min {values.min():g}, max "
             f"{values.max():g}. Other latitude bands are not implemented."
         )
 
@@ -203,7 +203,7 @@ def fwi(
     cell (all dimensions other than ``time`` are broadcast). Equations: Van Wagner & Pickett
     (1985), pinned to the variant of the official cffdrs package (FFMC constant 147.2772; cffdrs
     DMC rain phase; Van Wagner's temperature floors -1.1 degC for the DMC and -2.8 degC for the
-    DC), see ``docs/domain.md`` section 3.1. Chinese practice observes at 14:00 BJT (LY/T 1172):
+    DC), see docs/references.md#fwi-van-wagner-1987. Chinese practice observes at 14:00 BJT (LY/T 1172):
     pass noon values if you have them; 14:00 inputs bias FFMC/ISI upward.
 
     Parameters
@@ -320,7 +320,7 @@ def overwintering_dc(
     """Spring start-up Drought Code after a winter (Lawson & Armitage 2008).
 
     ``Qf = 800 exp(-DCf / 400)``; ``Qs = a Qf + b 3.94 rw``; ``DCs = max(400 ln(800 / Qs),
-    min_dc)`` (domain.md 3.1). Works on floats, NumPy arrays and DataArrays.
+    min_dc)`` (docs/references.md#fwi-overwintering-dc). Works on floats, NumPy arrays and DataArrays.
 
     Parameters
     ----------
@@ -463,7 +463,7 @@ def lyt1172_score(
 
     Adds the score of the daily maximum temperature, of the minimum (14:00) RH, of the number of
     consecutive dry days (0 on a rain day) and of the wind force, then subtracts an optional
-    monthly phenology correction. Tables: ``LYT_*`` constants (domain.md 3.3, from 吕巍伟 et
+    monthly phenology correction. Tables: ``LYT_*`` constants (docs/references.md#lyt1172-fire-danger, from 吕巍伟 et
     al. 2020). Same-day rain amounts are not scored (versions of the standard differ); a rain
     day scores 0 dry days. Map to levels with ``danger_level(score,
     thresholds=LYT1172_LEVEL_THRESHOLDS)``.

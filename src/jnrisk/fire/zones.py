@@ -1,6 +1,6 @@
 """Key fire-prevention zones: risk ranking of forest units and "one mountain, one plan" pages.
 
-A forest unit (one mountain or forest block, domain.md 3.5) is ranked from its fuel load, slope,
+A forest unit (one mountain or forest block, docs/references.md#forest-unit-ranking) is ranked from its fuel load, slope,
 danger level, the people its fire could reach within a horizon (minimum-travel-time spread from
 an ignition inside it under a design weather day, :func:`jnrisk.fire.arrival_time`) and the
 access time of the nearest fire-fighting force. The weights are planning choices, not a

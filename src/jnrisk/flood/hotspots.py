@@ -3,7 +3,7 @@
 Works on a ponded-depth grid (:func:`jnrisk.flood.ponding_depth`) and the road / population
 layers of :func:`jnrisk.datasets.jinan` (or any GeoDataFrames in the DEM's metric CRS).
 
-Thresholds (keyword arguments, so they can be overridden; [M] in domain.md §2.2: GB 50014's
+Thresholds (keyword arguments, so they can be overridden; docs/references.md#flood-depth-thresholds, assumed: GB 50014's
 ponding criterion is roughly "water on one traffic lane <= 15 cm"):
 
 * hot spot: ponded deeper than :data:`HOTSPOT_DEPTH_M` = 0.15 m;

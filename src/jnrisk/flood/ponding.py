@@ -8,7 +8,7 @@ impassable instead.
 
 References: Priority-Flood, Barnes, Lehman & Mulla (2014), doi 10.1016/j.cageo.2013.04.024;
 D8, O'Callaghan & Mark (1984); depression hierarchy and Fill-Spill-Merge, Barnes, Callaghan &
-Wickert (2020, 2021), doi 10.5194/esurf-9-105-2021 (domain.md §2.5).
+Wickert (2020, 2021), doi 10.5194/esurf-9-105-2021 (docs/references.md#priority-flood).
 """
 
 from __future__ import annotations

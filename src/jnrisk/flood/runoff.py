@@ -1,4 +1,4 @@
-"""SCS curve-number runoff per raster cell (domain.md §2.4).
+"""SCS curve-number runoff per raster cell (docs/references.md#scs-cn).
 
 ::
 
@@ -39,7 +39,7 @@ LANDCOVER_CODES = {1: "built-up", 2: "forest", 3: "farmland", 4: "water", 5: "ba
 SOIL_GROUP_CODES = {1: "A", 2: "B", 3: "C", 4: "D"}
 
 #: Curve numbers by land-cover code and soil group (A, B, C, D). TR-55 table 2-2 values [M]
-#: (domain.md §2.4 cites the TR-55 tables; values from memory, so check before production):
+#: (docs/references.md#scs-cn cites the TR-55 tables; values from memory, so check before production):
 #: built-up = "urban districts, commercial and business (85 % impervious)"; forest = "woods,
 #: good condition"; farmland = "row crops, straight row, good"; water = 100 (all rain runs
 #: off / is stored); bare/grass = "open space, fair condition".

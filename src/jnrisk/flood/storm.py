@@ -1,6 +1,6 @@
 """Design storms: the Chinese storm-intensity formula, Chicago hyetographs, historical storms.
 
-Formula form (GB 50014; domain.md §2.1)::
+Formula form (GB 50014; docs/references.md#gb50014-rational-method)::
 
     i = A1 (1 + C lg P) / (t + b)^n        [mm/min]     (q = 167 i  [L/(s·ha)])
 
@@ -9,10 +9,10 @@ with P the return period [years] and t the duration [min]. Newer city formulas u
 
 **Jinan's official formula was not found.** :data:`JINAN_PLACEHOLDER_UNVERIFIED` is the handbook
 formula ``q = 4700 (1 + 0.753 lg P) / (t + 17.5)^0.898`` quoted in older design handbooks
-(domain.md §2.1, tag [M]); it is marked ``verified=False`` and every function takes the formula
+(docs/references.md#jinan-storm-formula, assumed); it is marked ``verified=False`` and every function takes the formula
 as an argument, so supply the official one (issuer, year, record period) for production work.
 
-Chicago hyetograph (Keifer & Chu 1957; domain.md §2.3): built by differencing the cumulative
+Chicago hyetograph (Keifer & Chu 1957; docs/references.md#chicago-storm): built by differencing the cumulative
 curve, so that the rain in any window of length tau placed around the peak (a fraction ``r``
 before it) is exactly the formula depth ``H(tau) = A tau / (tau + b)^n``.
 """
@@ -193,7 +193,7 @@ class StormFormulaTable:
         return a * t / (t + b) ** n
 
 
-#: PLACEHOLDER, NOT VERIFIED: handbook formula often quoted for Jinan (domain.md §2.1, [M]).
+#: PLACEHOLDER, NOT VERIFIED: handbook formula often quoted for Jinan (docs/references.md#jinan-storm-formula).
 #: Replace it with the official formula from 济南市城乡水务局 / 气象局 before production use.
 JINAN_PLACEHOLDER_UNVERIFIED = StormFormula.from_q_form(
     4700.0,
@@ -202,7 +202,7 @@ JINAN_PLACEHOLDER_UNVERIFIED = StormFormula.from_q_form(
     0.898,
     source=(
         "UNVERIFIED placeholder: q = 4700(1 + 0.753 lg P)/(t + 17.5)^0.898 L/(s·ha), quoted in "
-        "older design handbooks for Jinan (domain.md §2.1 [M]); the official current formula "
+        "older design handbooks for Jinan (docs/references.md#jinan-storm-formula); the official current formula "
         "was not found"
     ),
     verified=False,
@@ -384,7 +384,7 @@ def hyetograph_from_table(
     return Hyetograph(rain_mm=values, dt_min=dt, source=source)
 
 
-#: 18 July 2007 Jinan storm, largest depths in 1, 2 and 3 hours [mm] (domain.md §0: local
+#: 18 July 2007 Jinan storm, largest depths in 1, 2 and 3 hours [mm] (docs/references.md#jinan-2007-storm: local
 #: records via a news repost; 22 dead, 6 missing).
 JINAN_2007_07_18_RECORD_DEPTHS_MM = {60.0: 151.0, 120.0: 167.5, 180.0: 180.0}
 

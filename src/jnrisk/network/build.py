@@ -855,7 +855,7 @@ def network_from_roads(
     speed_kmh_by_class : mapping, optional
         Overrides/extends :data:`DEFAULT_SPEED_KMH`.
     walk_speed_m_s : float
-        Walking speed [m/s] for the walk network's ``time_s`` (default 1.0, domain.md §6.2).
+        Walking speed [m/s] for the walk network's ``time_s`` (default 1.0, docs/references.md#walking-speed).
     on_disconnected : {"warn", "raise", "ignore"}
         What to do when the network has more than one connected component.
 

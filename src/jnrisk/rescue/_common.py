@@ -33,7 +33,7 @@ CONGESTION_FACTOR_BY_PERIOD: Mapping[str, float] = MappingProxyType(
     {"free_flow": 1.0, "night": 1.0, "off_peak": 1.2, "evening_peak": 1.6, "morning_peak": 1.7}
 )
 
-#: Team specialties known to the bundled data (issue 8 / domain.md §0).
+#: Team specialties known to the bundled data (docs/references.md#jinan-rescue-stations).
 SPECIALTIES = ("water_rescue", "mountain_forest", "collapse", "hazardous_chemicals", "general")
 
 

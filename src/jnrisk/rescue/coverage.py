@@ -1,20 +1,27 @@
-"""Drive-time service areas of rescue stations, teams and fire-rescue forces.
+"""Response-time service areas of rescue stations, teams and fire-rescue forces.
 
 One multi-source Dijkstra (``RoadNetwork.nearest_source`` on ``time_s``) labels every road node
 with the facility that reaches it first and that time; population blocks and sub-district
 centres take the time of their snapped node. Times run from the facility to the place (the
-response direction) along one-way streets; ``congestion`` multiplies every free-flow time.
+response direction) along one-way streets.
+
+Response time = turnout + drive time x congestion factor
+(docs/references.md#rescue-response-time): the turnout (dispatch order to wheels rolling,
+default 60 s) is added to every drive time, so the 5-minute band of a fire station leaves
+about 4 minutes of driving. The fire-station standard and the joint rescue stations have
+separate targets (:data:`RESPONSE_TARGETS`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from jnrisk._errors import DataError
+from jnrisk._errors import ConfigError, DataError
 from jnrisk._validate import describe_rows, non_negative_values, require_columns, unique_values
 from jnrisk.rescue._common import (
     check_network,
@@ -26,6 +33,11 @@ from jnrisk.rescue._common import (
 
 __all__ = [
     "DEFAULT_THRESHOLDS_S",
+    "DEFAULT_TURNOUT_S",
+    "MAX_TURNOUT_S",
+    "RESPONSE_TARGETS",
+    "ResponseTarget",
+    "check_turnout",
     "CoverageResult",
     "coverage_report",
     "drive_time_coverage",
@@ -34,9 +46,72 @@ __all__ = [
     "towns_not_reached",
 ]
 
-#: Default drive-time thresholds [s]: 5, 10, 15 and 30 min (issue 8; domain.md §5.3 uses 5 min
-#: for fire forces and 10/15 min as sensitivity).
+#: Default response-time thresholds [s]: 5, 10, 15 and 30 min (5 min is the fire-station
+#: standard, 10/15 min sensitivity; docs/references.md#fire-station-5min). They include turnout.
 DEFAULT_THRESHOLDS_S = (300.0, 600.0, 900.0, 1800.0)
+#: Default turnout [s] from the dispatch order to wheels rolling (about 1 min;
+#: docs/references.md#rescue-turnout, assumed).
+DEFAULT_TURNOUT_S = 60.0
+#: Largest turnout accepted [s] (volunteer or off-duty crews may need several minutes).
+MAX_TURNOUT_S = 1800.0
+
+
+@dataclass(frozen=True)
+class ResponseTarget:
+    """A response-time target: ``response_s`` from the dispatch order, ``turnout_s`` included.
+
+    Examples
+    --------
+    >>> t = RESPONSE_TARGETS["fire_station"]
+    >>> t.response_s - t.turnout_s  # seconds left for driving
+    240.0
+    """
+
+    name: str
+    response_s: float
+    turnout_s: float
+    source: str
+
+
+#: Targets kept apart: the fire-station standard (建标152-2017 《城市消防站建设标准》: reach the
+#: edge of the station's district within 5 min of the dispatch order, turnout included) and the
+#: joint rescue stations (应急联防救援站), which no national standard times; the 15 min there
+#: is an assumed planning value (docs/references.md#joint-rescue-station-target).
+RESPONSE_TARGETS = MappingProxyType(
+    {
+        "fire_station": ResponseTarget(
+            "fire_station", 300.0, DEFAULT_TURNOUT_S,
+            "建标152-2017 城市消防站建设标准, 5 min from the dispatch order "
+            "(docs/references.md#fire-station-5min)",
+        ),
+        "joint_rescue_station": ResponseTarget(
+            "joint_rescue_station", 900.0, DEFAULT_TURNOUT_S,
+            "assumed planning target for Jinan's joint rescue stations "
+            "(docs/references.md#joint-rescue-station-target)",
+        ),
+    }
+)
+
+
+def check_turnout(turnout_s: Any) -> float:
+    """Turnout [s]: a finite number in [0, :data:`MAX_TURNOUT_S`], else :class:`ConfigError`.
+
+    Examples
+    --------
+    >>> check_turnout(60)
+    60.0
+    """
+    try:
+        t = float(turnout_s)
+    except (TypeError, ValueError):
+        t = float("nan")
+    if not (np.isfinite(t) and 0.0 <= t <= MAX_TURNOUT_S):
+        raise ConfigError(
+            f"turnout_s={turnout_s!r}; it is the time from the dispatch order to departure "
+            f"and must be a number of seconds in [0, {MAX_TURNOUT_S:g}] (default "
+            f"{DEFAULT_TURNOUT_S:g})."
+        )
+    return t
 
 
 def _minutes_label(t_s: float) -> str:
@@ -54,6 +129,8 @@ class CoverageResult:
         The thresholds [s], increasing.
     congestion_factor : float
         Multiplier applied to free-flow times.
+    turnout_s : float
+        Turnout added to every drive time [s].
     summary : pandas.DataFrame
         One row per threshold: ``threshold_s``, ``threshold_min``, ``persons_reached``,
         ``persons_reached_pct``, ``towns_centre_reached``, ``towns_centre_reached_pct``,
@@ -70,9 +147,10 @@ class CoverageResult:
         ``persons_first`` (residents this facility reaches first within the largest
         threshold).
     block_time_s : numpy.ndarray
-        Drive time [s] to each population block (``inf`` if not reached / off network).
+        Response time [s] (turnout + drive) to each population block (``inf`` if not reached
+        / off network).
     node_time_s : numpy.ndarray
-        Drive time [s] to each network node from its nearest facility (``inf`` if none).
+        Response time [s] to each network node from its nearest facility (``inf`` if none).
     node_facility : numpy.ndarray
         Row position (``iloc``) in ``facilities`` of the facility reaching each node first,
         ``-1`` if none within the largest threshold.
@@ -103,6 +181,7 @@ class CoverageResult:
     town_col: str = "town_id"
     closed_edges: Any = field(default=None, repr=False)
     net: Any = field(default=None, repr=False)
+    turnout_s: float = 0.0
 
     def polygons(self, *, cell_m: float = 250.0, by_facility: bool = False):
         """Service-area polygons for maps (see :func:`service_area_polygons`)."""
@@ -165,12 +244,15 @@ def drive_time_coverage(
     *,
     thresholds_s: Any = DEFAULT_THRESHOLDS_S,
     congestion: float | str = 1.0,
+    turnout_s: float = DEFAULT_TURNOUT_S,
     closed_edges: Any = None,
     max_snap_m: float = 1000.0,
     persons_col: str = "persons",
     town_col: str = "town_id",
 ) -> CoverageResult:
-    """Share of residents and of sub-districts reached within each drive-time threshold.
+    """Share of residents and of sub-districts reached within each response-time threshold.
+
+    Response time = ``turnout_s`` + drive time x congestion factor.
 
     Parameters
     ----------
@@ -186,10 +268,14 @@ def drive_time_coverage(
         Sub-district polygons with a unique ``town_col``. A town is "reached" within T when
         its centre (:func:`town_centres`) is.
     thresholds_s : sequence of float
-        Strictly increasing drive times [s]; default 5, 10, 15, 30 min.
+        Strictly increasing response times [s] (turnout included); default 5, 10, 15, 30 min.
     congestion : float or str
         Travel-time multiplier (>= 1) or a period of
-        :data:`jnrisk.rescue.CONGESTION_FACTOR_BY_PERIOD` ([M] assumption).
+        :data:`jnrisk.rescue.CONGESTION_FACTOR_BY_PERIOD` (assumed factors,
+        docs/references.md#congestion-by-period).
+    turnout_s : float
+        Time from the dispatch order to departure [s], added to every drive time (default 60;
+        pass 0 for pure drive-time bands).
     closed_edges : bool mask or int positions, optional
         Closed road rows (e.g. flooded roads), as in ``RoadNetwork.distances``.
     max_snap_m : float
@@ -219,13 +305,18 @@ def drive_time_coverage(
     ...                        geometry=[Point(600, 0), Point(1200, 0)], crs="EPSG:4548")
     >>> towns = gpd.GeoDataFrame({"town_id": [1, 2]},
     ...     geometry=[box(300, -300, 900, 300), box(900, -300, 1500, 300)], crs="EPSG:4548")
-    >>> res = drive_time_coverage(net, st, pop, towns, thresholds_s=[300, 600])
+    >>> res = drive_time_coverage(net, st, pop, towns, thresholds_s=[300, 600], turnout_s=0)
     >>> res.summary[["threshold_s", "persons_reached", "towns_centre_reached"]].values.tolist()
     [[300.0, 10.0, 1.0], [600.0, 40.0, 2.0]]
+    >>> # with 60 s of turnout the 200 s drive still fits in 300 s, the 400 s one not in 300 s
+    >>> res = drive_time_coverage(net, st, pop, towns, thresholds_s=[300, 600])
+    >>> res.block_time_s.tolist()
+    [260.0, 460.0]
     """
     check_network(net)
     thresholds = check_thresholds(thresholds_s)
     factor = congestion_factor(congestion)
+    turnout = check_turnout(turnout_s)
     check_points(facilities, name="facilities")
     check_points(population, name="population")
     if len(facilities) == 0:
@@ -245,15 +336,18 @@ def drive_time_coverage(
     usable = np.flatnonzero(f_on)
     t_max = float(thresholds[-1])
     label, dist = net.nearest_source(
-        f_node[usable], t_max / factor, weight="time_s", closed_edges=closed_edges
+        f_node[usable], max(t_max - turnout, 0.0) / factor, weight="time_s",
+        closed_edges=closed_edges,
     )
     node_fac = np.where(label >= 0, usable[np.maximum(label, 0)], -1).astype(np.int64)
-    node_time = np.where(label >= 0, dist * factor, np.inf)
-    raw_lim = thresholds / factor  # compare in free-flow units (no rounding at the boundary)
+    node_time = np.where(label >= 0, turnout + dist * factor, np.inf)
+    # compare in free-flow drive units (no rounding at the boundary); a threshold shorter than
+    # the turnout reaches nobody
+    raw_lim = np.where(thresholds >= turnout, (thresholds - turnout) / factor, -1.0)
 
     b_node, _, b_on = snap(net, population, name="population", max_snap_m=max_snap_m)
     b_raw = np.where(b_on, dist[b_node] if b_node.size else np.zeros(0), np.inf)
-    b_time = b_raw * factor
+    b_time = turnout + b_raw * factor
     b_fac = np.where(b_on & np.isfinite(b_raw), node_fac[b_node] if b_node.size else 0, -1)
 
     c_node, c_snap, c_on = snap(net, centres, name="towns", max_snap_m=max_snap_m)
@@ -275,7 +369,7 @@ def drive_time_coverage(
 
     out_towns = towns.copy()
     out_towns["persons"] = town_persons
-    out_towns["centre_time_s"] = c_raw * factor
+    out_towns["centre_time_s"] = turnout + c_raw * factor
     out_towns["centre_snap_m"] = c_snap
     out_towns["centre_node"] = c_node
     fac_labels = np.asarray(facilities.index, dtype=object)
@@ -336,11 +430,12 @@ def drive_time_coverage(
         town_col=town_col,
         closed_edges=closed_edges,
         net=net,
+        turnout_s=turnout,
     )
 
 
 def _own_facility_time(result: CoverageResult, town_pos: np.ndarray) -> np.ndarray:
-    """Drive time [s] from the fastest facility located in each given town to its centre."""
+    """Response time [s] from the fastest facility located in each given town to its centre."""
     from jnrisk.rescue._common import time_matrix
 
     out = np.full(town_pos.size, np.inf)
@@ -354,12 +449,12 @@ def _own_facility_time(result: CoverageResult, town_pos: np.ndarray) -> np.ndarr
         return out
     ptr, col, tt = time_matrix(
         result.net, fac["node"].to_numpy()[f_sel], t["centre_node"].to_numpy()[town_pos],
-        cutoff_s=max(result.thresholds_s), factor=result.congestion_factor,
-        closed_edges=result.closed_edges,
+        cutoff_s=max(max(result.thresholds_s) - result.turnout_s, 0.0),
+        factor=result.congestion_factor, closed_edges=result.closed_edges,
     )
     row = np.repeat(np.arange(f_sel.size), np.diff(ptr))
     own = f_town[f_sel][row] == ids[col]
-    np.minimum.at(out, col[own], tt[own])
+    np.minimum.at(out, col[own], tt[own] + result.turnout_s)
     return out
 
 
@@ -530,15 +625,22 @@ def service_area_polygons(
     return gpd.GeoDataFrame(pd.DataFrame(records, columns=cols), geometry="geometry", crs=crs)
 
 
-def coverage_report(result: CoverageResult, *, threshold_s: float = 900.0) -> dict[str, Any]:
+def coverage_report(
+    result: CoverageResult,
+    *,
+    threshold_s: float = RESPONSE_TARGETS["joint_rescue_station"].response_s,
+) -> dict[str, Any]:
     """Plain-dict rescue-coverage section for reports (``jnrisk run``); no drawing or printing.
 
     Returns
     -------
     dict
         ``thresholds_min``, ``persons_reached_pct`` and ``towns_centre_reached`` per threshold,
-        ``n_towns``, ``check_threshold_min``, ``all_towns_reached`` and ``towns_not_reached``
-        (list of ``{"town", "centre_time_min", "reason"}``).
+        ``n_towns``, ``check_threshold_min`` (default: the joint rescue stations' target,
+        15 min), ``all_towns_reached``, ``towns_not_reached`` (list of ``{"town",
+        "centre_time_min", "reason"}``), ``turnout_s`` and ``congestion_factor`` of the run, and
+        ``response_targets`` (:data:`RESPONSE_TARGETS`: the fire-station 5 min and the joint
+        rescue stations' target, kept apart, with their sources).
 
     Examples
     --------
@@ -554,8 +656,10 @@ def coverage_report(result: CoverageResult, *, threshold_s: float = 900.0) -> di
     ...                          crs="EPSG:4548")
     >>> rep = coverage_report(drive_time_coverage(net, st, pop, towns, thresholds_s=[300]),
     ...                       threshold_s=300)
-    >>> rep["all_towns_reached"], rep["persons_reached_pct"]
-    (True, [100.0])
+    >>> rep["all_towns_reached"], rep["persons_reached_pct"], rep["turnout_s"]
+    (True, [100.0], 60.0)
+    >>> rep["response_targets"]["fire_station"]["response_min"]
+    5.0
     """
     bad = towns_not_reached(result, threshold_s)
     s = result.summary
@@ -566,6 +670,12 @@ def coverage_report(result: CoverageResult, *, threshold_s: float = 900.0) -> di
         "towns_centre_reached": [int(v) for v in s["towns_centre_reached"]],
         "n_towns": int(len(result.towns)),
         "check_threshold_min": float(threshold_s) / 60.0,
+        "turnout_s": float(result.turnout_s),
+        "congestion_factor": float(result.congestion_factor),
+        "response_targets": {
+            k: {"response_min": t.response_s / 60.0, "turnout_s": t.turnout_s, "source": t.source}
+            for k, t in RESPONSE_TARGETS.items()
+        },
         "all_towns_reached": bool(len(bad) == 0),
         "towns_not_reached": [
             {

@@ -25,6 +25,7 @@ from jnrisk.rescue._common import (
     snap,
     time_matrix,
 )
+from jnrisk.rescue.coverage import DEFAULT_TURNOUT_S, check_turnout
 
 __all__ = ["DispatchResult", "check_teams", "dispatch_teams", "fastest_teams"]
 
@@ -125,6 +126,7 @@ def fastest_teams(
     specialties: Any = None,
     closed_edges: Any = None,
     congestion: float | str = 1.0,
+    turnout_s: float = DEFAULT_TURNOUT_S,
     max_eta_s: float = np.inf,
     max_snap_m: float = 500.0,
     members_col: str = "members",
@@ -149,9 +151,12 @@ def fastest_teams(
     closed_edges : bool mask or int positions, optional
         Closed road rows.
     congestion : float or str
-        Travel-time multiplier (see :func:`jnrisk.rescue.congestion_factor`).
+        Travel-time multiplier or period (see :func:`jnrisk.rescue.congestion_factor`).
+    turnout_s : float
+        Time from the dispatch order to departure [s], added to every drive time
+        (default 60 s, docs/references.md#rescue-turnout).
     max_eta_s : float
-        Ignore teams slower than this [s].
+        Ignore teams slower than this [s] (turnout included).
     max_snap_m : float
         The incident must lie within this distance [m] of a road node (else DataError).
 
@@ -159,7 +164,7 @@ def fastest_teams(
     -------
     geopandas.GeoDataFrame
         Rows copied from ``teams`` (index kept) sorted by ETA (ties: row order), with
-        ``rank`` (1 = fastest), ``eta_s`` and ``eta_min``.
+        ``rank`` (1 = fastest), ``eta_s`` and ``eta_min`` (turnout + drive).
 
     Examples
     --------
@@ -172,13 +177,14 @@ def fastest_teams(
     ...                          geometry=[Point(0, 0), Point(500, 0)], crs="EPSG:4548")
     >>> best = fastest_teams(net, Point(800, 0), teams, k=2)
     >>> best["rank"].tolist(), best["eta_s"].tolist(), best["members"].tolist()
-    ([1, 2], [30.0, 90.0], [8, 20])
+    ([1, 2], [90.0, 150.0], [8, 20])
     """
     check_network(net)
     if not (isinstance(k, int | np.integer) and k >= 1):
         raise ConfigError(f"k={k!r}; it must be an integer >= 1.")
     max_eta = check_time(max_eta_s, name="max_eta_s", allow_inf=True)
     factor = congestion_factor(congestion)
+    turnout = check_turnout(turnout_s)
     wanted = _check_specialties(specialties)
     members, spec = check_teams(teams, members_col=members_col, specialty_col=specialty_col)
     inc = _incident_points(incident, crs=net.crs)
@@ -194,12 +200,14 @@ def fastest_teams(
     if wanted is not None:
         keep &= np.isin(spec, np.asarray(wanted, dtype=object))
     cand = np.flatnonzero(keep)
-    indptr, col, val = time_matrix(
-        net, t_node[cand], inc_node, cutoff_s=max_eta, factor=factor, closed_edges=closed_edges
-    )
     eta = np.full(cand.size, np.inf)
-    rows = np.repeat(np.arange(cand.size), np.diff(indptr))
-    eta[rows] = val
+    if max_eta >= turnout:
+        indptr, col, val = time_matrix(
+            net, t_node[cand], inc_node, cutoff_s=max_eta - turnout, factor=factor,
+            closed_edges=closed_edges,
+        )
+        rows = np.repeat(np.arange(cand.size), np.diff(indptr))
+        eta[rows] = turnout + val
     ok = np.isfinite(eta)
     order = np.lexsort((cand[ok], eta[ok]))[:k]
     pos = cand[ok][order]
@@ -254,6 +262,7 @@ def dispatch_teams(
     max_eta_s: float = 3600.0,
     closed_edges: Any = None,
     congestion: float | str = 1.0,
+    turnout_s: float = DEFAULT_TURNOUT_S,
     max_snap_m: float = 500.0,
     members_col: str = "members",
     specialty_col: str = "specialty",
@@ -286,8 +295,8 @@ def dispatch_teams(
         Specialties accepted at every incident in addition to its own (default general teams).
     max_eta_s : float
         Teams farther than this [s] from an incident are not sent there.
-    closed_edges, congestion, max_snap_m, members_col, specialty_col
-        As in :func:`fastest_teams`. Incidents off the network raise DataError; teams off
+    closed_edges, congestion, turnout_s, max_snap_m, members_col, specialty_col
+        As in :func:`fastest_teams` (ETAs include the turnout). Incidents off the network raise DataError; teams off
         the network stay idle.
 
     Returns
@@ -306,7 +315,7 @@ def dispatch_teams(
     ...                          geometry=[Point(0, 0), Point(1000, 0)], crs="EPSG:4548")
     >>> inc = gpd.GeoDataFrame({"rescuers_required": [15, 4]},
     ...                        geometry=[Point(500, 0), Point(0, 0)], crs="EPSG:4548")
-    >>> res = dispatch_teams(net, inc, teams)
+    >>> res = dispatch_teams(net, inc, teams, turnout_s=0)
     >>> res.incidents["rescuers_assigned"].tolist(), res.rescuers_unmet, res.total_eta_person_s
     ([15, 4], 0, 900.0)
     """
@@ -315,6 +324,7 @@ def dispatch_teams(
     check_network(net)
     max_eta = check_time(max_eta_s, name="max_eta_s", allow_inf=True)
     factor = congestion_factor(congestion)
+    turnout = check_turnout(turnout_s)
     accept = _check_specialties(also_accept) or ()
     members, spec = check_teams(teams, members_col=members_col, specialty_col=specialty_col)
     check_points(incidents, name="incidents")
@@ -335,9 +345,13 @@ def dispatch_teams(
     n_t, n_i = len(teams), len(incidents)
     usable = np.flatnonzero(t_on)
     indptr_u, col, eta = time_matrix(
-        net, t_node[usable], inc_node, cutoff_s=max_eta, factor=factor,
+        net, t_node[usable], inc_node, cutoff_s=max(max_eta - turnout, 0.0), factor=factor,
         closed_edges=closed_edges,
     )
+    eta = eta + turnout
+    if max_eta < turnout:  # nobody can leave in time
+        indptr_u = np.zeros(usable.size + 1, np.int64)
+        col, eta = col[:0], eta[:0]
     team_of_arc = usable[np.repeat(np.arange(usable.size), np.diff(indptr_u))]
     if inc_spec is not None:
         ok = (spec[team_of_arc] == inc_spec[col]) | np.isin(

@@ -1,6 +1,6 @@
 """Station siting: the fewest new stations so that demand is reached within T (set covering).
 
-Location-set covering (LSCP, Toregas 1971; domain.md §5.2) with existing stations fixed open,
+Location-set covering (LSCP, Toregas 1971; docs/references.md#lscp-mclp) with existing stations fixed open,
 or, for a coverage share below 100 %, LSCP with a weighted-coverage constraint. Solved exactly
 with ``scipy.optimize.milp`` (HiGHS branch and bound); the solver's status, gap and dual bound
 are reported.

@@ -1,6 +1,6 @@
 """Relief supplies: allocate displaced persons to warehouses by drive time; reserve standards.
 
-Jinan's published stocking standard (domain.md §0/§5.3, seed document): supplies for
+Jinan's published stocking standard (docs/references.md#jinan-supplies-standard): supplies for
 40,000-60,000 people at city level and 5,000-7,000 people per district.
 """
 
@@ -26,9 +26,9 @@ __all__ = [
     "reserve_standards",
 ]
 
-#: City-level reserve standard [persons] (seed document, domain.md §0 / §5.3).
+#: City-level reserve standard [persons] (docs/references.md#jinan-supplies-standard).
 CITY_RESERVE_STANDARD_PERSONS = (40_000, 60_000)
-#: District-level reserve standard [persons] (seed document, domain.md §0 / §5.3).
+#: District-level reserve standard [persons] (docs/references.md#jinan-supplies-standard).
 DISTRICT_RESERVE_STANDARD_PERSONS = (5_000, 7_000)
 #: Days of supplies per person used to turn ``stock_person_days`` into persons served.
 #: [M] assumption: the bundled synthetic warehouses hold 7 person-days per person of capacity;

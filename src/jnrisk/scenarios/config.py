@@ -26,8 +26,8 @@ recognises finished work.
 
 Parameter classes for the hazard kinds (``QuakeParams``, ``FloodParams``, ``FireParams``,
 ``RescueParams``) live here so scenario files validate today; the hazard modules register
-their runners later with :func:`jnrisk.scenarios.register_kind`. Numbers marked [M] in
-``docs/domain.md`` are defaults only and stay overridable.
+their runners later with :func:`jnrisk.scenarios.register_kind`. Numbers tagged assumed in
+``docs/references.md`` are defaults only and stay overridable.
 """
 
 from __future__ import annotations
@@ -42,7 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jnrisk import quake as _quake
 from jnrisk._errors import ConfigError
+from jnrisk.rescue._common import CONGESTION_FACTOR_BY_PERIOD as _PERIODS
+from jnrisk.rescue.coverage import DEFAULT_TURNOUT_S, MAX_TURNOUT_S
 from jnrisk.scenarios.registry import did_you_mean, get_kind, register_kind
 from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
 
@@ -238,10 +241,16 @@ def params_to_dict(obj: Any) -> dict[str, Any]:
 # Per-kind hazard parameters
 # --------------------------------------------------------------------------------------------
 
+#: Shelter standards a quake scenario may name (see jnrisk.shelters.STANDARDS), or "allocation"
+#: for the single ``allocation.m2_per_person`` value.
+_SHELTER_STANDARD_CHOICES = (
+    "allocation", "jinan_2024", "jinan_2035", "gb21734_min", "gb50413", "gb51143_stay",
+)
+
 
 @dataclass(frozen=True)
 class QuakeParams:
-    """Scenario earthquake (domain.md §4.2): epicentre, surface-wave magnitude Ms, depth, strike.
+    """Scenario earthquake (docs/references.md#wang2000-attenuation): epicentre, surface-wave magnitude Ms, depth, strike.
 
     ``azimuth_deg`` is the strike of the long axis of the elliptical intensity field, clockwise
     from north. The magnitude range is where the eastern-China attenuation relation was fitted
@@ -255,9 +264,18 @@ class QuakeParams:
 
     epicentre_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
     epicentre_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
-    magnitude: float = param(kind=float, unit="Ms", ge=4.0, le=8.0)
-    depth_km: float = param(10.0, kind=float, unit="km", gt=0, le=100)
+    magnitude: float = param(
+        kind=float, unit="Ms", ge=_quake.MAGNITUDE_RANGE[0], le=_quake.MAGNITUDE_RANGE[1]
+    )
+    depth_km: float = param(
+        10.0, kind=float, unit="km", ge=_quake.DEPTH_RANGE_KM[0], le=_quake.DEPTH_RANGE_KM[1]
+    )
     azimuth_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
+    shelter_standard: str = param(
+        "jinan_2024", kind=str, choices=_SHELTER_STANDARD_CHOICES,
+        doc="per-capita standard of shelter capacity (jnrisk.shelters.STANDARDS); "
+        "'allocation' uses allocation.m2_per_person",
+    )
 
     def __post_init__(self) -> None:
         validate_params(self)
@@ -265,7 +283,7 @@ class QuakeParams:
 
 @dataclass(frozen=True)
 class FloodParams:
-    """Design storm for waterlogging (domain.md §2.1-2.3): return period, duration, peak ratio.
+    """Design storm for waterlogging (docs/references.md#chicago-storm): return period, duration, peak ratio.
 
     ``peak_ratio`` is the Chicago-storm peak position r in (0, 1); 0.4 is a North China
     value [V: 0.3-0.4]. The storm sewers drain runoff up to their design storm:
@@ -295,7 +313,7 @@ class FloodParams:
 
 @dataclass(frozen=True)
 class FireParams:
-    """A fire-weather day and an ignition point (domain.md §3): noon weather, ignition, horizon.
+    """A fire-weather day and an ignition point (docs/references.md#fwi-van-wagner-1987): noon weather, ignition, horizon.
 
     Examples
     --------
@@ -319,7 +337,7 @@ class FireParams:
 
 @dataclass(frozen=True)
 class RescueParams:
-    """An incident for rescue-force dispatch (domain.md §6): location and response target.
+    """An incident for rescue-force dispatch (docs/references.md#rescue-response-time): location and response target.
 
     Examples
     --------
@@ -331,6 +349,14 @@ class RescueParams:
     incident_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
     max_response_s: float = param(900.0, kind=float, unit="s", gt=0, le=86400)
     teams_required: int = param(1, kind=int, unit="teams", ge=1, le=1000)
+    turnout_s: float = param(
+        DEFAULT_TURNOUT_S, kind=float, unit="s", ge=0, le=MAX_TURNOUT_S,
+        doc="time from the dispatch order to wheels rolling, added to every drive time",
+    )
+    period: str = param(
+        "free_flow", kind=str, choices=tuple(_PERIODS),
+        doc="time of day; sets the congestion factor on free-flow drive times",
+    )
 
     def __post_init__(self) -> None:
         validate_params(self)
@@ -396,7 +422,7 @@ class NetworkChanges:
 class AllocationOptions:
     """Shelter allocation options: walking cutoff and effective shelter area per person.
 
-    ``m2_per_person`` defaults to Jinan's policy value, 2.0 m²/person (domain.md §0, §1.5).
+    ``m2_per_person`` defaults to Jinan's policy value, 2.0 m²/person (docs/references.md#jinan-shelter-area).
 
     Examples
     --------

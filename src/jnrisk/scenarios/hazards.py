@@ -147,9 +147,11 @@ def run_quake(scenario: Any, city: Any = None) -> ScenarioResult:
     x, y = _point(p.epicentre_lon, p.epicentre_lat, ctx.city.population.crs)
     qs = quake.QuakeScenario(x, y, magnitude=p.magnitude, depth_m=p.depth_km * 1000.0,
                              fault_azimuth_deg=p.azimuth_deg, name=scenario.name)
-    shelters = shelter_capacity(_shelters(ctx.city, scenario.inventory_year),
-                                standard=float(scenario.allocation.m2_per_person))
+    standard = (float(scenario.allocation.m2_per_person) if p.shelter_standard == "allocation"
+                else p.shelter_standard)
+    shelters = shelter_capacity(_shelters(ctx.city, scenario.inventory_year), standard=standard)
     blocks = quake.displaced_persons(ctx.city.population, qs)
+    spread = blocks.attrs["displaced_persons_range"]
     usable = quake.shelter_usability(shelters, qs)
     if closed_edge_positions(ctx.city.roads, scenario.network).size:
         raise ConfigError(
@@ -163,10 +165,13 @@ def run_quake(scenario: Any, city: Any = None) -> ScenarioResult:
     metrics = {
         "max_intensity": float(b["intensity"].max()),
         "displaced_persons": int(tot.get("demand_persons", 0)),
+        "displaced_persons_low": int(round(spread["low"])),
+        "displaced_persons_high": int(round(spread["high"])),
         "served_persons": int(tot.get("served_persons", 0)),
         "unserved_persons": int(tot.get("unserved_persons", 0)),
         "unreachable_persons": int(tot.get("unreachable_persons", 0)),
         "unusable_shelters": int((~usable["usable"]).sum()),
+        "usable_capacity_persons": int(usable.loc[usable["usable"], "capacity_persons"].sum()),
         "overflowing_shelters": int(demand.shelters["overflow"].sum()),
         "walk_person_m": float(demand.travel_person_m),
     }
@@ -224,7 +229,7 @@ def run_rescue(scenario: Any, city: Any = None) -> ScenarioResult:
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from jnrisk.rescue import fastest_teams
+    from jnrisk.rescue import CONGESTION_FACTOR_BY_PERIOD, fastest_teams
 
     ctx = city_context(city)
     p: RescueParams = scenario.hazard
@@ -233,7 +238,8 @@ def run_rescue(scenario: Any, city: Any = None) -> ScenarioResult:
                                 crs=crs)
     closed = closed_edge_positions(ctx.city.roads, scenario.network)
     teams = fastest_teams(ctx.drive, incident, ctx.city.teams, k=p.teams_required,
-                          closed_edges=closed if closed.size else None)
+                          closed_edges=closed if closed.size else None,
+                          congestion=p.period, turnout_s=p.turnout_s)
     eta = teams["eta_s"].to_numpy(dtype=float) if len(teams) else np.array([np.inf])
     metrics = {
         "teams_found": len(teams),
@@ -241,6 +247,8 @@ def run_rescue(scenario: Any, city: Any = None) -> ScenarioResult:
         "last_eta_s": float(eta.max()),
         "members": int(teams["members"].sum()) if len(teams) else 0,
         "within_target": bool(len(teams) >= p.teams_required and eta.max() <= p.max_response_s),
+        "turnout_s": float(p.turnout_s),
+        "congestion_factor": float(CONGESTION_FACTOR_BY_PERIOD[p.period]),
     }
     return ScenarioResult(metrics=metrics, tables={"teams": pd.DataFrame(teams.drop(
         columns="geometry", errors="ignore"))})

@@ -7,7 +7,12 @@ Submodules: :mod:`~jnrisk.shelters.capacity`, :mod:`~jnrisk.shelters.access`,
 from __future__ import annotations
 
 from jnrisk.shelters.access import e2sfca, gaussian_weights, step_weights
-from jnrisk.shelters.capacity import STANDARDS, PerCapitaStandard, shelter_capacity
+from jnrisk.shelters.capacity import (
+    STANDARDS,
+    PerCapitaStandard,
+    shelter_capacity,
+    standards_table,
+)
 from jnrisk.shelters.coverage import (
     DEFAULT_RADIUS_M,
     CoverageResult,
@@ -47,5 +52,6 @@ __all__ = [
     "e2sfca",
     "gaussian_weights",
     "shelter_capacity",
+    "standards_table",
     "step_weights",
 ]

@@ -1,6 +1,6 @@
 """Accessibility to shelter capacity: enhanced two-step floating catchment area (E2SFCA).
 
-Luo & Qi (2009), domain.md §5.1::
+Luo & Qi (2009), docs/references.md#e2sfca::
 
     R_j = S_j / sum_k P_k W(d_kj)          (supply-to-demand ratio of shelter j)
     A_i = sum_j R_j W(d_ij)                 (accessibility of block i)
@@ -52,7 +52,7 @@ def step_weights(cost: np.ndarray, steps: Mapping[float, float]) -> np.ndarray:
 def gaussian_weights(cost: np.ndarray, d0: float) -> np.ndarray:
     """Truncated Gaussian ``(exp(-(d/d0)**2/2) - exp(-1/2)) / (1 - exp(-1/2))`` for d <= d0.
 
-    Form from the Gaussian 2SFCA literature [M, domain.md §5.1]; 1 at d = 0, 0 at d >= d0.
+    Form from the Gaussian 2SFCA literature [assumed, docs/references.md#gaussian-2sfca]; 1 at d = 0, 0 at d >= d0.
 
     Examples
     --------

@@ -1,7 +1,10 @@
 """Shelter capacity in persons from effective area and a per-capita standard.
 
-``capacity_persons = floor(effective_area_m2 / m2_per_person(class))`` (domain.md §1.5). The
-per-capita area comes from a named, overridable :class:`PerCapitaStandard`.
+``capacity_persons = floor(effective_area_m2 / m2_per_person(class))``
+(docs/references.md#shelter-capacity). The per-capita area comes from a named, overridable
+:class:`PerCapitaStandard`; the planner chooses it (``standard=``). The standards disagree:
+:func:`standards_table` lays them side by side and flags the conflicts (for emergency
+shelters GB 51143's commonly quoted 0.5 m² gives twice the capacity of GB 50413-2007's 1 m²).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from jnrisk._errors import ConfigError, DataError, SchemaError
 __all__ = [
     "PerCapitaStandard",
     "STANDARDS",
+    "GB50413_SITE_MIN_AREA_M2",
+    "standards_table",
     "shelter_capacity",
     "validate_shelters",
 ]
@@ -70,9 +75,17 @@ class PerCapitaStandard:
         )
 
 
-#: Named per-capita standards. Values tagged [M] in domain.md §1.4 are defaults to verify.
+#: Named per-capita standards (docs/references.md#shelter-capacity). Each ``source`` says
+#: whether its value was checked (verified) or is assumed.
 STANDARDS: Mapping[str, PerCapitaStandard] = MappingProxyType(
     {
+        "gb50413": PerCapitaStandard(
+            "gb50413",
+            {"emergency": 1.0, "fixed": 2.0, "central": 2.0},
+            "GB 50413-2007 城市抗震防灾规划标准 8.2.8: emergency shelters >= 1 m² and fixed "
+            "shelters >= 2 m² effective area per person (central shelters are fixed shelters "
+            "with city-level functions, so 2 m²) [verified, docs/references.md#gb50413-2007]",
+        ),
         "jinan_2024": PerCapitaStandard(
             "jinan_2024",
             {"*": 2.0},
@@ -82,7 +95,7 @@ STANDARDS: Mapping[str, PerCapitaStandard] = MappingProxyType(
         "gb21734_min": PerCapitaStandard(
             "gb21734_min",
             {"*": 1.5},
-            "GB 21734-2008 地震应急避难场所: per-capita living area > 1.5 m² [V, domain.md §1.2]",
+            "GB 21734-2008 地震应急避难场所: per-capita living area > 1.5 m² [verified, docs/references.md#gb21734-2008]",
         ),
         "jinan_2035": PerCapitaStandard(
             "jinan_2035",
@@ -99,11 +112,64 @@ STANDARDS: Mapping[str, PerCapitaStandard] = MappingProxyType(
                 "long_term": 4.5,
                 "central": 4.5,
             },
-            "GB 51143-2015 / GB/T 51327-2018 per-capita effective area by refuge period, as "
-            "commonly quoted [M: table not retrieved, domain.md §1.4]",
+            "GB 51143-2015 (2021 edition; partial revision in force 2022-03-01) / GB/T "
+            "51327-2018 per-capita effective area by refuge period as commonly quoted "
+            "[assumed: the table and the 2021 revised clauses were not retrieved; "
+            "docs/references.md#gb51143-2015]. Its emergency 0.5 m² doubles emergency "
+            "capacity against GB 50413-2007 (1 m²)",
         ),
     }
 )
+
+#: GB 50413-2007 8.2.9 site minimums [m²] by shelter type (emergency >= 0.1 ha, fixed >= 1 ha,
+#: central >= 50 ha; docs/references.md#gb50413-2007). Used by :func:`standards_table` and
+#: to flag undersized sites.
+GB50413_SITE_MIN_AREA_M2: Mapping[str, float] = MappingProxyType(
+    {"emergency": 1_000.0, "fixed": 10_000.0, "central": 500_000.0}
+)
+
+
+def standards_table(classes: Any = ("emergency", "fixed", "central")) -> pd.DataFrame:
+    """Per-capita area [m²/person] of every named standard by shelter class, with conflicts.
+
+    One row per ``(standard, shelter_class)`` with ``m2_per_person``,
+    ``capacity_vs_gb50413`` (capacity of the same area under this standard divided by the
+    capacity under GB 50413-2007; 2.0 means the standard houses twice as many people),
+    ``conflict`` (True when the ratio differs from 1 by more than 1 %) and ``source``.
+    GB 51143's refuge-period classes are matched to GB 50413's types as emergency ->
+    ``emergency`` and fixed -> ``short_term`` (its smallest fixed-shelter value).
+
+    Examples
+    --------
+    >>> t = standards_table().set_index(["standard", "shelter_class"])
+    >>> float(t.loc[("gb51143_stay", "emergency"), "capacity_vs_gb50413"])
+    2.0
+    >>> bool(t.loc[("gb50413", "fixed"), "conflict"])
+    False
+    """
+    gb = STANDARDS["gb50413"]
+    alias = {"gb51143_stay": {"fixed": "short_term"}}
+    rows = []
+    for name, std in STANDARDS.items():
+        for cls in classes:
+            key = alias.get(name, {}).get(cls, cls)
+            try:
+                m2 = std.for_class(key)
+            except ConfigError:
+                continue
+            ratio = gb.for_class(cls) / m2
+            rows.append(
+                {
+                    "standard": name,
+                    "shelter_class": cls,
+                    "m2_per_person": m2,
+                    "capacity_vs_gb50413": ratio,
+                    "conflict": abs(ratio - 1.0) > 0.01,
+                    "site_min_area_m2_gb50413": GB50413_SITE_MIN_AREA_M2.get(cls, np.nan),
+                    "source": std.source,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _standard(standard: PerCapitaStandard | str | float) -> PerCapitaStandard:
@@ -232,9 +298,11 @@ def shelter_capacity(
         GeoDataFrame (points or polygons) in a metric CRS with ``area_col`` (m²) and
         ``class_col``. Not modified.
     standard
-        A name in :data:`STANDARDS` (``"jinan_2024"`` 2.0 m², ``"gb21734_min"`` 1.5 m²,
-        ``"jinan_2035"`` 3.0 m², ``"gb51143_stay"`` by refuge period [M]), a number of
-        m²/person, or a :class:`PerCapitaStandard`.
+        The planner's choice: a name in :data:`STANDARDS` (``"jinan_2024"`` 2.0 m²,
+        ``"gb50413"`` 1 m² emergency / 2 m² fixed, ``"gb21734_min"`` 1.5 m²,
+        ``"jinan_2035"`` 3.0 m², ``"gb51143_stay"`` by refuge period, assumed), a number of
+        m²/person, or a :class:`PerCapitaStandard`. The standards conflict; see
+        :func:`standards_table`.
     area_col, class_col, id_col
         Effective area [m²], shelter class, optional id column (default: the index) to check
         for duplicates.
@@ -259,6 +327,8 @@ def shelter_capacity(
     [2500, 15000]
     >>> shelter_capacity(s, standard="jinan_2035")["capacity_persons"].tolist()
     [1666, 10000]
+    >>> shelter_capacity(s, standard="gb50413")["capacity_persons"].tolist()
+    [5000, 15000]
     """
     std = _standard(standard)
     area = validate_shelters(
@@ -278,4 +348,8 @@ def shelter_capacity(
     # tiny epsilon so 30000/2.0 does not become 14999 through rounding of the division
     out[capacity_col] = np.floor(area / per + 1e-9).astype(np.int64)
     out.attrs["capacity_standard"] = f"{std.name}: {std.source}"
+    if class_col:
+        # GB 50413-2007 8.2.9 site minimum for the class (NaN where the class has none)
+        mins = pd.Series(classes).map(GB50413_SITE_MIN_AREA_M2).to_numpy(dtype=np.float64)
+        out["below_gb50413_site_min"] = area < np.nan_to_num(mins, nan=0.0)
     return out

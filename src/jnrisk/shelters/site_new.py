@@ -1,4 +1,4 @@
-"""Where to add shelters: maximal covering and capacitated set covering (domain.md §5.2).
+"""Where to add shelters: maximal covering and capacitated set covering (docs/references.md#lscp-mclp).
 
 Two models over a sparse coverage matrix ``cover`` (blocks x candidates, 1 where the walking
 distance is within the service radius; build it with :func:`cover_from_costs`):
