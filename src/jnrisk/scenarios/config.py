@@ -24,10 +24,10 @@ Every class validates itself in ``__post_init__`` and raises
 a short hash of the canonical JSON of the parameters (the name is not part of it), so a re-run
 recognises finished work.
 
-Parameter classes for the hazard kinds (``QuakeParams``, ``FloodParams``, ``FireParams``,
-``RescueParams``) live here so scenario files validate today; the hazard modules register
-their runners later with :func:`jnrisk.scenarios.register_kind`. Numbers marked [M] in
-``docs/domain.md`` are defaults only and stay overridable.
+The parameter classes of the hazard kinds (``QuakeParams``, ``FloodParams``, ``FireParams``,
+``RescueParams``) live here, so a scenario file validates without importing a hazard model;
+the kind table (:mod:`jnrisk.scenarios.registry`) pairs each with its runner. Their limits
+are the hazard modules' own constants, so a value that passes here also runs.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ import hashlib
 import json
 import math
 import numbers
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jnrisk._errors import ConfigError
-from jnrisk.scenarios.registry import did_you_mean, get_kind, register_kind
+from jnrisk._errors import ConfigError, DataFileError
+from jnrisk.scenarios.registry import did_you_mean, get_kind
 from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "param",
     "params_from_dict",
     "params_to_dict",
+    "read_toml",
     "validate_params",
 ]
 
@@ -65,6 +67,29 @@ __all__ = [
 INVENTORY_YEARS = (2023, 2024)
 #: Bump when the canonical form changes in a way that must invalidate finished batch outputs.
 _ID_SCHEMA = 1
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file; a missing or malformed file raises DataFileError naming it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
+    >>> _ = p.write_text('name = "t"')
+    >>> read_toml(p)
+    {'name': 't'}
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise DataFileError(f"scenario file {str(path)!r} does not exist.") from None
+    except IsADirectoryError:
+        raise DataFileError(f"scenario file {str(path)!r} is a directory, not a file.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"scenario file {str(path)!r} is not valid TOML: {exc}.") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -576,8 +601,6 @@ class Scenario:
     @classmethod
     def from_toml(cls, path: str | Path) -> Scenario:
         """Read a single-scenario TOML file (use ``load_scenarios`` for sweeps)."""
-        from jnrisk.scenarios.sweep import read_toml
-
         return cls.from_dict(read_toml(path), where=str(path))
 
 
@@ -587,14 +610,3 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         raise TypeError("dict")
     return value
-
-
-# The synthetic kind ships with the package; importing it registers it.
-def _register_builtin_kinds() -> None:
-    register_kind("quake", QuakeParams, description="scenario earthquake (runner: jnrisk.quake)")
-    register_kind("flood", FloodParams, description="design storm waterlogging (jnrisk.flood)")
-    register_kind("fire", FireParams, description="forest fire weather day (jnrisk.fire)")
-    register_kind("rescue", RescueParams, description="rescue dispatch (jnrisk.rescue)")
-
-
-_register_builtin_kinds()
