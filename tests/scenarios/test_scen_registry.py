@@ -36,14 +36,14 @@ def test_builtin_kinds_are_one_table_named_by_path():
         assert spec.runner.__name__ == spec.runner_path.split(":")[1]
 
 
-def test_reading_scenarios_imports_no_hazard_module():
+def test_reading_scenarios_imports_no_runner_module():
     code = (
         "import sys\n"
         "from jnrisk.scenarios import load_scenarios\n"
         "load_scenarios('scenarios/flood_return_periods.toml')\n"
         "load_scenarios('scenarios/quake_epicentres.toml')\n"
         "bad = [m for m in sys.modules if m.startswith(('jnrisk.scenarios.hazards', "
-        "'jnrisk.flood', 'jnrisk.quake', 'jnrisk.fire', 'jnrisk.rescue', 'jnrisk.network'))]\n"
+        "'jnrisk.rescue', 'jnrisk.network', 'jnrisk.shelters', 'jnrisk.allocation'))]\n"
         "print(bad)\n"
     )
     root = SRC.parents[1]

@@ -44,6 +44,9 @@ from pathlib import Path
 from typing import Any
 
 from jnrisk._errors import ConfigError, DataFileError
+from jnrisk.fire.weather import FWI_INPUT_RANGES, FWI_LATITUDE_RANGE_DEG
+from jnrisk.flood.storm import MIN_RETURN_PERIOD_YR, PEAK_RATIO_RANGE, STORM_STEP_MIN
+from jnrisk.quake import DEPTH_RANGE_M, MAGNITUDE_RANGE
 from jnrisk.scenarios.registry import did_you_mean, get_kind
 from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
 
@@ -107,12 +110,14 @@ def param(
     le: float | None = None,
     lt: float | None = None,
     choices: tuple[Any, ...] | None = None,
+    multiple_of: float | None = None,
     doc: str = "",
 ) -> Any:
     """Declare a validated scalar field of a scenario parameter class.
 
     ``kind`` is ``float`` (ints are accepted and stored as float), ``int`` (whole numbers only),
-    ``str`` or ``bool``. Bounds are inclusive (``ge``/``le``) or exclusive (``gt``/``lt``).
+    ``str`` or ``bool``. Bounds are inclusive (``ge``/``le``) or exclusive (``gt``/``lt``);
+    ``multiple_of`` asks for a whole multiple of a step (e.g. a storm's 5-minute step).
 
     Examples
     --------
@@ -133,6 +138,7 @@ def param(
         "le": le,
         "lt": lt,
         "choices": choices,
+        "multiple_of": multiple_of,
         "doc": doc,
     }
     return field(default=default, metadata=meta)
@@ -189,6 +195,12 @@ def _check_scalar(where: str, value: Any, meta: Mapping[str, Any]) -> Any:
             raise ConfigError(
                 f"{where} = {value!r} is out of range: it must be {_describe_range(meta)}"
                 f"{unit_txt}."
+            )
+        step = meta.get("multiple_of")
+        if step is not None and not math.isclose(value / step, round(value / step)):
+            raise ConfigError(
+                f"{where} = {value!r} must be a whole multiple of {step:g}{unit_txt} "
+                f"(e.g. {max(step, round(value / step) * step):g})."
             )
     elif kind is str:
         if not isinstance(value, str) or not value.strip():
@@ -280,8 +292,9 @@ class QuakeParams:
 
     epicentre_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
     epicentre_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
-    magnitude: float = param(kind=float, unit="Ms", ge=4.0, le=8.0)
-    depth_km: float = param(10.0, kind=float, unit="km", gt=0, le=100)
+    magnitude: float = param(kind=float, unit="Ms", ge=MAGNITUDE_RANGE[0], le=MAGNITUDE_RANGE[1])
+    depth_km: float = param(10.0, kind=float, unit="km", ge=DEPTH_RANGE_M[0] / 1000.0,
+                            le=DEPTH_RANGE_M[1] / 1000.0)
     azimuth_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
 
     def __post_init__(self) -> None:
@@ -301,9 +314,11 @@ class FloodParams:
     0.4
     """
 
-    return_period_yr: float = param(kind=float, unit="years", ge=1, le=1000)
-    duration_min: float = param(kind=float, unit="minutes", gt=0, le=4320)
-    peak_ratio: float = param(0.4, kind=float, unit="fraction", gt=0, lt=1)
+    return_period_yr: float = param(kind=float, unit="years", ge=MIN_RETURN_PERIOD_YR, le=1000)
+    duration_min: float = param(kind=float, unit="minutes", gt=0, le=4320,
+                                multiple_of=STORM_STEP_MIN)
+    peak_ratio: float = param(0.4, kind=float, unit="fraction", ge=PEAK_RATIO_RANGE[0],
+                              le=PEAK_RATIO_RANGE[1])
 
     def __post_init__(self) -> None:
         validate_params(self)
@@ -313,6 +328,10 @@ class FloodParams:
 class FireParams:
     """A fire-weather day and an ignition point (domain.md §3): noon weather, ignition, horizon.
 
+    The day's weather, ``rain_24h_mm`` included, sets the FFMC and so the fine-fuel moisture
+    (rain above 0.5 mm wets the fine fuel). The limits are those of
+    :data:`jnrisk.fire.weather.FWI_INPUT_RANGES` and ``FWI_LATITUDE_RANGE_DEG``.
+
     Examples
     --------
     >>> FireParams(ignition_lon=117.1, ignition_lat=36.5, temperature_c=18,
@@ -321,12 +340,17 @@ class FireParams:
     """
 
     ignition_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
-    ignition_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
-    temperature_c: float = param(kind=float, unit="degC", ge=-50, le=50)
-    relative_humidity_pct: float = param(kind=float, unit="%", ge=0, le=100)
-    wind_speed_kmh: float = param(kind=float, unit="km/h", ge=0, le=200)
+    ignition_lat: float = param(kind=float, unit="degrees north (EPSG:4326)",
+                                ge=FWI_LATITUDE_RANGE_DEG[0], le=FWI_LATITUDE_RANGE_DEG[1])
+    temperature_c: float = param(kind=float, unit="degC", ge=FWI_INPUT_RANGES["temp_c"][0],
+                                 le=FWI_INPUT_RANGES["temp_c"][1])
+    relative_humidity_pct: float = param(kind=float, unit="%", ge=FWI_INPUT_RANGES["rh_pct"][0],
+                                         le=FWI_INPUT_RANGES["rh_pct"][1])
+    wind_speed_kmh: float = param(kind=float, unit="km/h", ge=FWI_INPUT_RANGES["wind_kmh"][0],
+                                  le=FWI_INPUT_RANGES["wind_kmh"][1])
     wind_from_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
-    rain_24h_mm: float = param(0.0, kind=float, unit="mm", ge=0, le=1000)
+    rain_24h_mm: float = param(0.0, kind=float, unit="mm", ge=FWI_INPUT_RANGES["rain_mm"][0],
+                               le=FWI_INPUT_RANGES["rain_mm"][1])
     duration_min: float = param(240.0, kind=float, unit="minutes", gt=0, le=10080)
 
     def __post_init__(self) -> None:

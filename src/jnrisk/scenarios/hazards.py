@@ -133,7 +133,7 @@ def run_fire(scenario: Any, city: Any = None) -> ScenarioResult:
     day = pd.DatetimeIndex(["2024-04-15"])  # a spring day: month sets day length only
     one = {k: xr.DataArray([v], dims="time", coords={"time": day})
            for k, v in dict(t=p.temperature_c, rh=p.relative_humidity_pct,
-                            w=p.wind_speed_kmh, r=0.0).items()}
+                            w=p.wind_speed_kmh, r=p.rain_24h_mm).items()}
     idx = fwi(one["t"], one["rh"], one["w"], one["r"], lat=p.ignition_lat)
     ffmc = float(idx["ffmc"].values[-1])
     moisture = FuelMoisture(dead_1h_pct=max(moisture_from_ffmc(ffmc), 2.0))
