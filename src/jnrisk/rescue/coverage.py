@@ -26,7 +26,7 @@ from jnrisk.rescue._common import (
 
 __all__ = [
     "DEFAULT_THRESHOLDS_S",
-    "CoverageResult",
+    "StationCoverage",
     "coverage_report",
     "drive_time_coverage",
     "service_area_polygons",
@@ -45,7 +45,7 @@ def _minutes_label(t_s: float) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class CoverageResult:
+class StationCoverage:
     """Drive-time coverage of a set of facilities (see :func:`drive_time_coverage`).
 
     Attributes
@@ -169,7 +169,7 @@ def drive_time_coverage(
     max_snap_m: float = 1000.0,
     persons_col: str = "persons",
     town_col: str = "town_id",
-) -> CoverageResult:
+) -> StationCoverage:
     """Share of residents and of sub-districts reached within each drive-time threshold.
 
     Parameters
@@ -199,7 +199,7 @@ def drive_time_coverage(
 
     Returns
     -------
-    CoverageResult
+    StationCoverage
 
     Notes
     -----
@@ -320,7 +320,7 @@ def drive_time_coverage(
     out_fac["persons_first"] = np.bincount(
         b_fac[first], weights=persons[first], minlength=len(facilities)
     )
-    return CoverageResult(
+    return StationCoverage(
         thresholds_s=tuple(float(t) for t in thresholds),
         congestion_factor=factor,
         summary=summary,
@@ -339,7 +339,7 @@ def drive_time_coverage(
     )
 
 
-def _own_facility_time(result: CoverageResult, town_pos: np.ndarray) -> np.ndarray:
+def _own_facility_time(result: StationCoverage, town_pos: np.ndarray) -> np.ndarray:
     """Drive time [s] from the fastest facility located in each given town to its centre."""
     from jnrisk.rescue._common import time_matrix
 
@@ -363,7 +363,7 @@ def _own_facility_time(result: CoverageResult, town_pos: np.ndarray) -> np.ndarr
     return out
 
 
-def towns_not_reached(result: CoverageResult, threshold_s: float = 900.0) -> pd.DataFrame:
+def towns_not_reached(result: StationCoverage, threshold_s: float = 900.0) -> pd.DataFrame:
     """Sub-districts whose centre is not reached within ``threshold_s``, with the reason.
 
     Reasons, checked in order: the centre is off the road network (snapped farther than
@@ -530,7 +530,7 @@ def service_area_polygons(
     return gpd.GeoDataFrame(pd.DataFrame(records, columns=cols), geometry="geometry", crs=crs)
 
 
-def coverage_report(result: CoverageResult, *, threshold_s: float = 900.0) -> dict[str, Any]:
+def coverage_report(result: StationCoverage, *, threshold_s: float = 900.0) -> dict[str, Any]:
     """Plain-dict rescue-coverage section for reports (``jnrisk run``); no drawing or printing.
 
     Returns

@@ -23,7 +23,7 @@ import numpy as np
 from jnrisk._errors import DataError
 from jnrisk.scenarios.config import param, validate_params
 from jnrisk.scenarios.registry import ScenarioResult
-from jnrisk.units import ANALYSIS_CRS
+from jnrisk.units import ANALYSIS_CRS, JINAN_SHELTER_M2_PER_PERSON
 
 __all__ = [
     "SyntheticAllocationParams",
@@ -117,7 +117,7 @@ def synthetic_instance(
     *,
     seed: int,
     closed_edges: tuple[int, ...] = (),
-    m2_per_person: float = 2.0,
+    m2_per_person: float = JINAN_SHELTER_M2_PER_PERSON,
     name: str = "synthetic",
 ) -> dict[str, np.ndarray]:
     """Draw the seeded instance: grid edges (open ones), blocks, shelters and capacities.

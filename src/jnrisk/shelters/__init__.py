@@ -10,7 +10,7 @@ from jnrisk.shelters.access import e2sfca, gaussian_weights, step_weights
 from jnrisk.shelters.capacity import STANDARDS, PerCapitaStandard, shelter_capacity
 from jnrisk.shelters.coverage import (
     DEFAULT_RADIUS_M,
-    CoverageResult,
+    ShelterCoverage,
     ShelterDemandResult,
     area_table,
     city_m2_per_resident,
@@ -29,7 +29,7 @@ from jnrisk.shelters.site_new import (
 
 __all__ = [
     "DEFAULT_RADIUS_M",
-    "CoverageResult",
+    "ShelterCoverage",
     "ShelterDemandResult",
     "area_table",
     "city_m2_per_resident",
