@@ -23,8 +23,10 @@ BASE = {
     "fire": {"ignition_lon": 117.05, "ignition_lat": 36.52, "temperature_c": 18.0,
              "relative_humidity_pct": 20.0, "wind_speed_kmh": 20.0, "wind_from_deg": 315.0,
              "duration_min": 120.0},
-    "rescue": {"incident_lon": 117.0, "incident_lat": 36.65, "teams_required": 3},
+    # on the Yellow River's north bank: the fifth team crosses a bridge
+    "rescue": {"incident_lon": 117.01, "incident_lat": 36.75, "teams_required": 5},
     "flood": {"return_period_yr": 5.0, "duration_min": 60.0},
+    "synthetic_allocation": {},
 }
 #: Small variations that keep the run cheap and inside the city; other fields get a generic one.
 VARY = {
@@ -42,9 +44,9 @@ VARY = {
     ("fire", "rain_24h_mm"): 6.0,
     ("fire", "duration_min"): 60.0,
     ("rescue", "incident_lon"): 117.05,
-    ("rescue", "incident_lat"): 36.62,
+    ("rescue", "incident_lat"): 36.70,
     ("rescue", "max_response_s"): 30.0,
-    ("rescue", "teams_required"): 4,
+    ("rescue", "teams_required"): 6,
     ("flood", "return_period_yr"): 20.0,
     ("flood", "duration_min"): 120.0,
     ("flood", "peak_ratio"): 0.6,
@@ -137,7 +139,8 @@ def _base_metrics(kind, ctx):
     return _base_cache[kind]
 
 
-@pytest.mark.parametrize(("kind", "name"), _cases(["quake", "fire", "rescue"]))
+@pytest.mark.parametrize(("kind", "name"), _cases(["quake", "fire", "rescue",
+                                                   "synthetic_allocation"]))
 def test_every_field_changes_the_result(kind, name, ctx):
     varied = run(_varied(kind, name), ctx).metrics
     assert not _same(varied, _base_metrics(kind, ctx)), f"{kind}.{name} changed nothing"
@@ -148,6 +151,56 @@ def test_every_field_changes_the_result(kind, name, ctx):
 def test_every_flood_field_changes_the_result(kind, name, ctx):
     varied = run(_varied(kind, name), ctx).metrics
     assert not _same(varied, _base_metrics(kind, ctx)), f"{kind}.{name} changed nothing"
+
+
+def _option_value(kind: str, option: str, ctx):
+    """A variation of a scenario option (``"allocation.max_walk_m"``, ...) that a run notices."""
+    simple = {"allocation.max_walk_m": 1000.0, "allocation.m2_per_person": 3.0,
+              "inventory_year": 2023, "seed": 1}
+    if option in simple:
+        return simple[option]
+    if kind == "synthetic_allocation":
+        return list(range(0, 120, 3))  # grid edge ids
+    roads = ctx.city.roads
+    if option == "network.closed_bridges":
+        return sorted(set(roads.loc[roads["bridge"].astype(bool), "name"].astype(str)))
+    # close every road within 1.5 km of the scenario's location
+    from pyproj import Transformer
+
+    h = BASE[kind]
+    lon = h.get("incident_lon", h.get("epicentre_lon", 117.0))
+    lat = h.get("incident_lat", h.get("epicentre_lat", 36.65))
+    x, y = Transformer.from_crs("EPSG:4326", roads.crs, always_xy=True).transform(lon, lat)
+    near = roads.geometry.distance(__import__("shapely").Point(x, y)) < 1500.0
+    return roads.loc[near, "edge_id"].astype(int).tolist()
+
+
+def _with_option(kind: str, option: str, value) -> Scenario:
+    d = _scenario(kind).to_dict()
+    section, _, key = option.rpartition(".")
+    if section:
+        d[section][key] = value
+    else:
+        d[key] = value
+    return Scenario.from_dict(d)
+
+
+def _option_cases(kinds):
+    return [pytest.param(k, o, id=f"{k}.{o}") for k in kinds for o in get_kind(k).options]
+
+
+@pytest.mark.parametrize(("kind", "option"), _option_cases(["quake", "rescue",
+                                                            "synthetic_allocation"]))
+def test_every_option_a_kind_reads_changes_the_result(kind, option, ctx):
+    varied = run(_with_option(kind, option, _option_value(kind, option, ctx)), ctx).metrics
+    assert not _same(varied, _base_metrics(kind, ctx)), f"{kind}: {option} changed nothing"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "option"), _option_cases(["flood"]))
+def test_every_flood_option_changes_the_result(kind, option, ctx):
+    varied = run(_with_option(kind, option, _option_value(kind, option, ctx)), ctx).metrics
+    assert not _same(varied, _base_metrics(kind, ctx)), f"{kind}: {option} changed nothing"
 
 
 class _Stop(Exception):

@@ -47,7 +47,7 @@ from jnrisk._errors import ConfigError, DataFileError
 from jnrisk.fire.weather import FWI_INPUT_RANGES, FWI_LATITUDE_RANGE_DEG
 from jnrisk.flood.storm import MIN_RETURN_PERIOD_YR, PEAK_RATIO_RANGE, STORM_STEP_MIN
 from jnrisk.quake import DEPTH_RANGE_M, MAGNITUDE_RANGE
-from jnrisk.scenarios.registry import did_you_mean, get_kind
+from jnrisk.scenarios.registry import SCENARIO_OPTIONS, did_you_mean, get_kind
 from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
 
 __all__ = [
@@ -571,6 +571,22 @@ class Scenario:
                 f"{where}: sweep_point must be ((axis, value), ...) or a dict, got {point!r}."
             ) from None
         object.__setattr__(self, "sweep_point", point)
+        if spec.options is not None:
+            self._check_options(spec.options, where)
+
+    def _check_options(self, used: tuple[str, ...], where: str) -> None:
+        """Options the kind's runner does not read must keep their defaults."""
+        unused = [
+            f"{name} = {_plain(_option(self, name))!r}"
+            for name in SCENARIO_OPTIONS
+            if name not in used and _option(self, name) != _option_default(name)
+        ]
+        if unused:
+            reads = f"only {', '.join(used)}" if used else "none of the scenario options"
+            raise ConfigError(
+                f"{where}: kind {self.kind!r} does not use {', '.join(unused)} (its runner reads "
+                f"{reads}); remove it: it would change the scenario id but not the result."
+            )
 
     # -- identity --------------------------------------------------------------------------
 
@@ -626,6 +642,19 @@ class Scenario:
     def from_toml(cls, path: str | Path) -> Scenario:
         """Read a single-scenario TOML file (use ``load_scenarios`` for sweeps)."""
         return cls.from_dict(read_toml(path), where=str(path))
+
+
+def _option(scenario: Scenario, name: str) -> Any:
+    """The value of a scenario option (``"allocation.max_walk_m"``, ``"seed"``)."""
+    section, _, key = name.rpartition(".")
+    return getattr(getattr(scenario, section) if section else scenario, key)
+
+
+def _option_default(name: str) -> Any:
+    section, _, key = name.rpartition(".")
+    if section:
+        return getattr({"network": NetworkChanges, "allocation": AllocationOptions}[section](), key)
+    return next(f.default for f in dataclasses.fields(Scenario) if f.name == key)
 
 
 def _freeze(value: Any) -> Any:

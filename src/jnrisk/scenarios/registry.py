@@ -31,6 +31,7 @@ from jnrisk._errors import ConfigError
 
 __all__ = [
     "BUILTIN_KINDS",
+    "SCENARIO_OPTIONS",
     "KindSpec",
     "did_you_mean",
     "ScenarioResult",
@@ -174,6 +175,9 @@ class KindSpec:
 
     ``params`` and ``runner_ref`` are either the objects or their import paths
     (``"package.module:name"``); :attr:`params_cls` and :attr:`runner` import them on first use.
+    ``options`` names the scenario options (of :data:`SCENARIO_OPTIONS`) the runner reads;
+    a scenario of the kind that sets any other option to a non-default value is rejected,
+    since it would change the scenario id but not the result. ``None`` allows them all.
 
     Examples
     --------
@@ -187,6 +191,7 @@ class KindSpec:
     params: type | str
     runner_ref: Runner | str | None = None
     description: str = ""
+    options: tuple[str, ...] | None = None
 
     @property
     def params_path(self) -> str:
@@ -220,19 +225,35 @@ class KindSpec:
         return fn
 
 
-#: The kinds that ship with jnrisk (kind, parameter class, runner, description).
+#: Scenario options outside ``[hazard]`` that a kind's runner may read.
+SCENARIO_OPTIONS = (
+    "network.closed_edges",
+    "network.closed_bridges",
+    "allocation.max_walk_m",
+    "allocation.m2_per_person",
+    "inventory_year",
+    "seed",
+)
+
+#: The kinds that ship with jnrisk: kind, parameter class, runner, description, options read.
 BUILTIN_KINDS: tuple[KindSpec, ...] = (
     KindSpec("quake", "jnrisk.scenarios.config:QuakeParams",
-             "jnrisk.scenarios.hazards:run_quake", "scenario earthquake (jnrisk.quake)"),
+             "jnrisk.scenarios.hazards:run_quake", "scenario earthquake (jnrisk.quake)",
+             ("allocation.max_walk_m", "allocation.m2_per_person", "inventory_year")),
     KindSpec("flood", "jnrisk.scenarios.config:FloodParams",
-             "jnrisk.scenarios.hazards:run_flood", "design-storm waterlogging (jnrisk.flood)"),
+             "jnrisk.scenarios.hazards:run_flood", "design-storm waterlogging (jnrisk.flood)",
+             ("network.closed_edges", "network.closed_bridges", "allocation.max_walk_m",
+              "inventory_year")),
     KindSpec("fire", "jnrisk.scenarios.config:FireParams",
-             "jnrisk.scenarios.hazards:run_fire", "forest fire weather day (jnrisk.fire)"),
+             "jnrisk.scenarios.hazards:run_fire", "forest fire weather day (jnrisk.fire)", ()),
     KindSpec("rescue", "jnrisk.scenarios.config:RescueParams",
-             "jnrisk.scenarios.hazards:run_rescue", "rescue dispatch (jnrisk.rescue)"),
+             "jnrisk.scenarios.hazards:run_rescue", "rescue dispatch (jnrisk.rescue)",
+             ("network.closed_edges", "network.closed_bridges")),
     KindSpec("synthetic_allocation", "jnrisk.scenarios.synthetic:SyntheticAllocationParams",
              "jnrisk.scenarios.synthetic:run_synthetic_allocation",
-             "seeded grid allocation (no city data needed)"),
+             "seeded grid allocation (no city data needed)",
+             ("network.closed_edges", "allocation.max_walk_m", "allocation.m2_per_person",
+              "seed")),
 )
 
 _KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in BUILTIN_KINDS}
@@ -262,6 +283,7 @@ def register_kind(
     runner: Runner | str | None = None,
     *,
     description: str = "",
+    options: Iterable[str] | None = None,
     replace: bool = False,
 ) -> KindSpec:
     """Add a scenario kind to the table (or give a declared kind its runner).
@@ -280,6 +302,9 @@ def register_kind(
         kind so files validate; running it fails.
     description
         One line shown in error messages listing the kinds.
+    options
+        The scenario options (names in :data:`SCENARIO_OPTIONS`) the runner reads; others
+        must keep their defaults in scenarios of this kind. ``None`` (default) allows all.
     replace
         Allow replacing an existing kind's parameter class or runner (adding the same objects
         again, or a runner to a kind declared without one, is always allowed).
@@ -312,7 +337,15 @@ def register_kind(
         _check_params_cls(kind, params_cls)
     if runner is not None and not isinstance(runner, str) and not callable(runner):
         raise ConfigError(f"register_kind({kind!r}): runner must be callable, got {runner!r}.")
-    spec = KindSpec(kind, params_cls, runner, description)
+    if options is not None:
+        options = tuple(options)
+        bad = [o for o in options if o not in SCENARIO_OPTIONS]
+        if bad:
+            raise ConfigError(
+                f"register_kind({kind!r}): unknown option(s) {bad}{did_you_mean(bad[0], SCENARIO_OPTIONS)}; "
+                f"allowed: {list(SCENARIO_OPTIONS)}."
+            )
+    spec = KindSpec(kind, params_cls, runner, description, options)
     old = _KINDS.get(kind)
     if old is not None and not replace:
         same_cls = old.params_path == spec.params_path
@@ -329,6 +362,8 @@ def register_kind(
             spec = dataclasses.replace(spec, runner_ref=old.runner_ref)
         if not description:
             spec = dataclasses.replace(spec, description=old.description)
+        if options is None:
+            spec = dataclasses.replace(spec, options=old.options)
     _KINDS[kind] = spec
     return spec
 
