@@ -18,6 +18,7 @@ uncovered.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -629,30 +630,31 @@ def capacitated_covering(
     fx = np.zeros(m, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
     if fx.shape != (m,):
         raise DataError(f"fixed must be a boolean mask of length {m}.")
-    # pairs (i, j) with a_ij = 1
-    coo = a.tocoo()
-    pi, pj = coo.row.astype(np.int64), coo.col.astype(np.int64)
-    served_max = _max_servable(d, cap, pi, pj, n, m)
+    coo = a.tocoo()  # the pairs (i, j) with a_ij = 1
+    inst = _Capacitated(d, cap, c, fx, coo.row.astype(np.int64), coo.col.astype(np.int64))
+    served_max = _max_servable(inst)
     if method == "auto":
-        method = "exact" if len(pi) <= AUTO_EXACT_MAX_NNZ // 4 else "heuristic"
+        method = "exact" if len(inst.pi) <= AUTO_EXACT_MAX_NNZ // 4 else "heuristic"
     if method == "exact":
-        y, bound, ok = _cscp_milp(d, cap, c, fx, pi, pj, n, m, served_max, time_limit_s, False)
+        y, bound, ok = _cscp_milp(inst, served_max, time_limit_s, relax=False)
         sel = np.flatnonzero(y > 0.5)
         bm = "milp"
     else:
         ok = True
-        sel = _cscp_greedy(d, cap, c, fx, pi, pj, n, m, served_max)
-        _, bound, _ = _cscp_milp(d, cap, c, fx, pi, pj, n, m, served_max, time_limit_s, True)
+        sel = _cscp_greedy(inst, served_max)
+        _, bound, _ = _cscp_milp(inst, served_max, time_limit_s, relax=True)
         bm = "lp"
-    flows = _assign(d, cap, pi, pj, n, m, sel)
+    flows = _assign(inst, sel)
     obj = float(c[sel].sum())
     served = float(flows.sum())
     gap = 0.0 if method == "exact" and ok else _gap(obj, bound)
     if gap < 1e-7:
         gap = 0.0
-    status = "nothing_to_do" if len(pi) == 0 else _status(method, gap, ok or method != "exact")
+    status = "nothing_to_do" if len(inst.pi) == 0 else _status(method, gap, ok)
     keep = flows > 1e-9
-    assignment = pd.DataFrame({"block": pi[keep], "candidate": pj[keep], "persons": flows[keep]})
+    assignment = pd.DataFrame(
+        {"block": inst.pi[keep], "candidate": inst.pj[keep], "persons": flows[keep]}
+    )
     return SitingResult(
         model="capacitated_lscp",
         selected=np.sort(sel.astype(np.int64)),
@@ -669,52 +671,69 @@ def capacitated_covering(
     )
 
 
-def _flow_constraints(
-    d: np.ndarray, pi: np.ndarray, pj: np.ndarray, n: int, m: int
-) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    npair = len(pi)
+@dataclass(frozen=True)
+class _Capacitated:
+    """A capacitated covering instance: demand, capacity, cost, fixed sites, covered pairs."""
+
+    d: np.ndarray
+    cap: np.ndarray
+    c: np.ndarray
+    fx: np.ndarray
+    pi: np.ndarray
+    pj: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.d)
+
+    @property
+    def m(self) -> int:
+        return len(self.cap)
+
+    def open_only(self, open_: np.ndarray) -> _Capacitated:
+        """The same instance with only the pairs of opened candidates."""
+        keep = open_[self.pj]
+        return dataclasses.replace(self, pi=self.pi[keep], pj=self.pj[keep])
+
+
+def _flow_constraints(inst: _Capacitated) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    npair = len(inst.pi)
     cols = np.arange(npair)
-    per_block = sp.csr_matrix((np.ones(npair), (pi, cols)), shape=(n, npair))
-    per_cand = sp.csr_matrix((np.ones(npair), (pj, cols)), shape=(m, npair))
+    per_block = sp.csr_matrix((np.ones(npair), (inst.pi, cols)), shape=(inst.n, npair))
+    per_cand = sp.csr_matrix((np.ones(npair), (inst.pj, cols)), shape=(inst.m, npair))
     return per_block, per_cand
 
 
-def _max_servable(
-    d: np.ndarray, cap: np.ndarray, pi: np.ndarray, pj: np.ndarray, n: int, m: int
-) -> float:
-    if len(pi) == 0:
-        return 0.0
-    per_block, per_cand = _flow_constraints(d, pi, pj, n, m)
+def _max_flow(inst: _Capacitated, what: str) -> Any:
+    """Max-flow LP of demand to candidates over the instance's pairs (HiGHS)."""
+    per_block, per_cand = _flow_constraints(inst)
     res = linprog(
-        -np.ones(len(pi)),
+        -np.ones(len(inst.pi)),
         A_ub=sp.vstack([per_block, per_cand], format="csr"),
-        b_ub=np.concatenate([d, cap]),
+        b_ub=np.concatenate([inst.d, inst.cap]),
         bounds=(0, None),
         method="highs",
     )
     if res.status != 0:
-        raise SolverError(f"HiGHS LP (max servable demand) failed: {res.message}")
-    return -float(res.fun)
+        raise SolverError(f"HiGHS LP ({what}) failed: {res.message}")
+    return res
+
+
+def _max_servable(inst: _Capacitated) -> float:
+    if len(inst.pi) == 0:
+        return 0.0
+    return -float(_max_flow(inst, "max servable demand").fun)
 
 
 def _cscp_milp(
-    d: np.ndarray,
-    cap: np.ndarray,
-    c: np.ndarray,
-    fx: np.ndarray,
-    pi: np.ndarray,
-    pj: np.ndarray,
-    n: int,
-    m: int,
-    served: float,
-    time_limit_s: float | None,
-    relax: bool,
+    inst: _Capacitated, served: float, time_limit_s: float | None, *, relax: bool
 ) -> tuple[np.ndarray, float, bool]:
     """Variables [y (m), x (pairs)]; strong linking x_ij <= d_i y_j."""
+    n, m, d, cap, pi, pj = inst.n, inst.m, inst.d, inst.cap, inst.pi, inst.pj
     npair = len(pi)
     if npair == 0:
-        return fx.astype(np.float64), float(c[fx].sum()), True
-    per_block, per_cand = _flow_constraints(d, pi, pj, n, m)
+        return inst.fx.astype(np.float64), float(inst.c[inst.fx].sum()), True
+    per_block, per_cand = _flow_constraints(inst)
     cols = np.arange(npair)
     # per block: sum_j x_ij <= d_i ; total served >= served (tolerance for LP round-off)
     blk = sp.hstack([sp.csr_matrix((n, m)), per_block], format="csr")
@@ -736,13 +755,12 @@ def _cscp_milp(
         LinearConstraint(capc, -np.inf, 0.0),
         LinearConstraint(link, -np.inf, 0.0),
     ]
-    lb = np.concatenate([fx.astype(np.float64), np.zeros(npair)])
+    lb = np.concatenate([inst.fx.astype(np.float64), np.zeros(npair)])
     ub = np.concatenate([np.ones(m), np.full(npair, np.inf)])
-    obj = np.concatenate([c, np.zeros(npair)])
+    obj = np.concatenate([inst.c, np.zeros(npair)])
     integrality = np.concatenate([np.ones(m), np.zeros(npair)]) if not relax else None
-    opts: dict[str, Any] = {"mip_rel_gap": 0.0} if not relax else {}
-    if time_limit_s is not None:
-        opts["time_limit"] = float(time_limit_s)
+    opts = _milp_options(time_limit_s) if not relax else (
+        {} if time_limit_s is None else {"time_limit": float(time_limit_s)})
     res = milp(obj, constraints=cons, integrality=integrality, bounds=Bounds(lb, ub), options=opts)
     if res.x is None:
         raise SolverError(
@@ -755,19 +773,11 @@ def _cscp_milp(
     return res.x[:m], bound, res.status == 0
 
 
-def _cscp_greedy(
-    d: np.ndarray,
-    cap: np.ndarray,
-    c: np.ndarray,
-    fx: np.ndarray,
-    pi: np.ndarray,
-    pj: np.ndarray,
-    n: int,
-    m: int,
-    served_max: float,
-) -> np.ndarray:
+def _cscp_greedy(inst: _Capacitated, served_max: float) -> np.ndarray:
     """Open the candidate with the least cost per newly placed person until all is placed."""
-    a_csc = sp.csc_matrix((np.ones(len(pi)), (pi, pj)), shape=(n, m))
+    d, cap, c, fx = inst.d, inst.cap, inst.c, inst.fx
+    a_csc = sp.csc_matrix((np.ones(len(inst.pi)), (inst.pi, inst.pj)), shape=(inst.n, inst.m))
+    a_csr = a_csc.tocsr()
     rem = d.copy()
     open_ = fx.copy()
     tol = 1e-6 * max(served_max, 1.0)
@@ -784,7 +794,6 @@ def _cscp_greedy(
             rem[i] -= take
             room -= take
 
-    a_csr = a_csc.tocsr()
     for j in np.flatnonzero(fx):
         place(int(j))
     placed = d.sum() - rem.sum()
@@ -806,49 +815,17 @@ def _cscp_greedy(
             continue
         trial = open_.copy()
         trial[j] = False
-        if _max_servable_open(d, cap, pi, pj, n, m, trial) >= served_max - tol:
+        if _max_servable(inst.open_only(trial)) >= served_max - tol:
             open_ = trial
     return np.flatnonzero(open_)
 
 
-def _max_servable_open(
-    d: np.ndarray,
-    cap: np.ndarray,
-    pi: np.ndarray,
-    pj: np.ndarray,
-    n: int,
-    m: int,
-    open_: np.ndarray,
-) -> float:
-    keep = open_[pj]
-    return _max_servable(d, cap, pi[keep], pj[keep], n, m)
-
-
-def _assign(
-    d: np.ndarray,
-    cap: np.ndarray,
-    pi: np.ndarray,
-    pj: np.ndarray,
-    n: int,
-    m: int,
-    sel: np.ndarray,
-) -> np.ndarray:
+def _assign(inst: _Capacitated, sel: np.ndarray) -> np.ndarray:
     """Max-flow assignment of demand to the selected candidates (HiGHS LP); flows per pair."""
-    open_ = np.zeros(m, dtype=bool)
+    open_ = np.zeros(inst.m, dtype=bool)
     open_[sel] = True
-    keep = open_[pj]
-    flows = np.zeros(len(pi))
-    if not keep.any():
-        return flows
-    per_block, per_cand = _flow_constraints(d, pi[keep], pj[keep], n, m)
-    res = linprog(
-        -np.ones(int(keep.sum())),
-        A_ub=sp.vstack([per_block, per_cand], format="csr"),
-        b_ub=np.concatenate([d, cap]),
-        bounds=(0, None),
-        method="highs",
-    )
-    if res.status != 0:
-        raise SolverError(f"HiGHS LP (assignment) failed: {res.message}")
-    flows[keep] = res.x
+    keep = open_[inst.pj]
+    flows = np.zeros(len(inst.pi))
+    if keep.any():
+        flows[keep] = _max_flow(inst.open_only(open_), "assignment").x
     return flows
