@@ -157,6 +157,15 @@ class SitingResult:
         return out
 
 
+def _check_method(method: str) -> None:
+    if method not in _METHODS:
+        raise ConfigError(f"unknown method {method!r}; allowed: {list(_METHODS)}.")
+
+
+def _gap(objective: float, bound: float) -> float:
+    return 100.0 * abs(bound - objective) / max(abs(bound), 1e-9)
+
+
 def _status(method: str, gap_pct: float, solver_ok: bool = True) -> str:
     if gap_pct == 0.0 and solver_ok:
         return "optimal"
@@ -358,17 +367,6 @@ def _lscp_partial(
 # --------------------------------------------------------------------------------------------
 # Maximal covering (MCLP)
 # --------------------------------------------------------------------------------------------
-
-
-def _check_method(method: str) -> None:
-    if method not in _METHODS:
-        raise ConfigError(f"unknown method {method!r}; allowed: {list(_METHODS)}.")
-
-
-def _gap(objective: float, bound: float) -> float:
-    return 100.0 * abs(bound - objective) / max(abs(bound), 1e-9)
-
-
 
 
 def _aggregate_rows(weights: np.ndarray, cover: sp.csr_matrix) -> tuple[np.ndarray, sp.csr_matrix]:
