@@ -1,4 +1,4 @@
-"""Benchmark: new shelter sites (jnrisk.shelters.site_new) vs PySAL spopt + CBC.
+"""Benchmark: the covering engine (jnrisk.covering, behind jnrisk.shelters.site_new) vs spopt + CBC.
 
 Usage (from the repository root)::
 
@@ -20,7 +20,7 @@ reach). spopt is time-boxed with SIGALRM (model building and the CBC call); if i
 finish, the script says so. Then the capacitated covering for the district with the largest
 2 m² shortfall (exact vs heuristic vs spopt capacitated LSCP, minimising the number of sites).
 
-There are no numba kernels in site_new; the network distances use jnrisk.network (its first
+There are no numba kernels in the covering engine; the network distances use jnrisk.network (its first
 call is reported separately as compile/cache-load time).
 """
 
@@ -130,8 +130,8 @@ def main() -> None:
 
     import scipy.sparse as sp
 
+    from jnrisk.covering import capacitated_covering, maximal_covering
     from jnrisk.network import network_from_roads
-    from jnrisk.shelters import capacitated_covering, maximal_covering
     from jnrisk.shelters.coverage import walking_costs
 
     t0 = time.perf_counter()

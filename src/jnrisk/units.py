@@ -6,6 +6,9 @@ Core code works in metres and seconds. Quantities carry their unit in their name
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 #: Analysis CRS for Jinan: CGCS2000 / 3-degree Gauss-Kruger CM 117E (metres, easting/northing).
 ANALYSIS_CRS = "EPSG:4548"
 #: CRS of exchange files (GeoJSON, GeoPackage, GeoParquet in ``data/``).
@@ -17,6 +20,17 @@ WALK_SPEED_M_S = 1.0
 JINAN_SHELTER_M2_PER_PERSON = 2.0
 #: Jinan's 2035 target of effective shelter area per resident [m²].
 JINAN_SHELTER_M2_PER_PERSON_2035 = 3.0
+
+#: Default turnout [s] of rescue forces, from the dispatch order to wheels rolling (about 1 min;
+#: docs/references.md#rescue-turnout, assumed).
+DEFAULT_TURNOUT_S = 60.0
+#: Largest turnout accepted [s] (volunteer or off-duty crews may need several minutes).
+MAX_TURNOUT_S = 1800.0
+#: Travel-time multipliers by time of day (congested time = free-flow time x factor), assumed:
+#: typical Chinese big-city peak/free-flow ratios of about 1.5-1.8 (docs/references.md#congestion-by-period).
+CONGESTION_FACTOR_BY_PERIOD: Mapping[str, float] = MappingProxyType(
+    {"free_flow": 1.0, "night": 1.0, "off_peak": 1.2, "evening_peak": 1.6, "morning_peak": 1.7}
+)
 
 KMH_TO_M_S = 1000.0 / 3600.0
 M_S_TO_KMH = 3600.0 / 1000.0

@@ -13,10 +13,10 @@ import scen_kinds
 from scen_kinds import counting_city_loader
 
 from jnrisk._errors import ConfigError
+from jnrisk.cli import main as cli_main
 from jnrisk.scenarios import (
     Scenario,
     batch_main,
-    cli_batch,
     collect,
     expand_sweep,
     read_metrics,
@@ -144,7 +144,8 @@ def test_scheduler_address_via_batch_main_and_cli(client, tmp_path, capsys):
     code = batch_main(f, out=tmp_path / "o", scheduler=addr, progress=False)
     assert code == 0
     assert "completed 4, skipped (already finished) 0, failed 0" in capsys.readouterr().out
-    code = cli_batch([str(f), "--out", str(tmp_path / "o"), "--scheduler", addr, "--no-progress"])
+    code = cli_main(["batch", str(f), "--out", str(tmp_path / "o"), "--scheduler", addr,
+                     "--no-progress"])
     assert code == 0
     assert "completed 0, skipped (already finished) 4" in capsys.readouterr().out
     assert dict(collect(tmp_path / "o").sizes) == {"seed": 2, "m2_per_person": 2}

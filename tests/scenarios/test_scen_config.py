@@ -52,7 +52,7 @@ def test_frozen():
 def test_id_ignores_name_and_list_order_but_not_parameters():
     a = Scenario.from_dict({**flood(), "network": {"closed_edges": [3, 1]}})
     b = Scenario.from_dict({**flood(), "name": "other", "network": {"closed_edges": [1, 3]}})
-    c = Scenario.from_dict({**flood(), "seed": 1})
+    c = Scenario.from_dict({**flood(), "inventory_year": 2023})
     d = Scenario.from_dict(flood(return_period_yr=50.0))  # 50 == 50.0
     assert a.scenario_id == b.scenario_id
     assert a.scenario_id != c.scenario_id
@@ -91,7 +91,8 @@ def test_id_is_pinned():
         ({**flood(), "inventory_year": "2024"}, ["inventory_year must be a number", "str"]),
         (flood(return_period_yr="50 yr"), ["hazard.return_period_yr must be a number", "in years", "bare number"]),
         (flood(duration_min=-5), ["hazard.duration_min = -5.0 is out of range", "> 0", "minutes"]),
-        (flood(peak_ratio=1.0), ["peak_ratio = 1.0", "< 1"]),
+        (flood(peak_ratio=1.5), ["peak_ratio = 1.5", "<= 1"]),
+        (flood(duration_min=62), ["duration_min = 62.0", "whole multiple of 5"]),
         (flood(return_period_yr=True), ["must be a number", "bool"]),
         (flood(return_period_yr=float("nan")), ["must be finite"]),
         ({**flood(), "seed": 1.5}, ["seed must be a whole number"]),
@@ -131,7 +132,7 @@ def test_hazard_instance_of_wrong_class():
 hazard_strategy = st.builds(
     dict,
     return_period_yr=st.sampled_from([1, 2, 5, 10.5, 20, 50, 100, 1000]),
-    duration_min=st.floats(min_value=1, max_value=4320, allow_nan=False),
+    duration_min=st.integers(1, 864).map(lambda k: 5.0 * k),
     peak_ratio=st.floats(min_value=0.01, max_value=0.99),
 )
 
@@ -147,10 +148,11 @@ hazard_strategy = st.builds(
     area=st.floats(min_value=0.1, max_value=50),
 )
 def test_round_trip_dict_and_json(hazard, year, seed, edges, bridges, walk, area):
+    register_kind("test_all_options", FloodParams)  # reads every scenario option
     s = Scenario.from_dict(
         {
             "name": "rt",
-            "kind": "flood",
+            "kind": "test_all_options",
             "hazard": hazard,
             "network": {"closed_edges": edges, "closed_bridges": bridges},
             "inventory_year": year,
@@ -265,3 +267,34 @@ def test_scenario_result_numpy_scalars_become_python():
     r = ScenarioResult(metrics={"a": np.int64(3), "b": np.float32(0.5), "c": np.bool_(True)})
     assert type(r.metrics["a"]) is int and type(r.metrics["b"]) is float
     assert r.metrics["c"] is True
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "fragment"),
+    [
+        ("fire", {"seed": 3}, "kind 'fire' does not use seed = 3"),
+        ("fire", {"allocation": {"max_walk_m": 900}}, "allocation.max_walk_m = 900.0"),
+        ("rescue", {"inventory_year": 2023}, "inventory_year = 2023 (its runner reads only network"),
+        ("flood", {"allocation": {"m2_per_person": 3.0}}, "allocation.m2_per_person = 3.0"),
+        ("quake", {"network": {"closed_edges": [4]}}, "network.closed_edges = [4]"),
+    ],
+)
+def test_options_a_kind_does_not_read_are_rejected(kind, extra, fragment):
+    hazard = {
+        "fire": {"ignition_lon": 117.05, "ignition_lat": 36.52, "temperature_c": 18,
+                 "relative_humidity_pct": 20, "wind_speed_kmh": 20},
+        "rescue": {"incident_lon": 117.0, "incident_lat": 36.65},
+        "flood": {"return_period_yr": 5, "duration_min": 60},
+        "quake": {"epicentre_lon": 117.0, "epicentre_lat": 36.65, "magnitude": 6.0},
+    }[kind]
+    with pytest.raises(ConfigError) as info:
+        Scenario.from_dict({"name": "u", "kind": kind, "hazard": hazard, **extra})
+    assert fragment in str(info.value) and "would change the scenario id" in str(info.value)
+    # defaults written out explicitly are fine
+    Scenario.from_dict({"name": "u", "kind": kind, "hazard": hazard, "seed": 0,
+                        "inventory_year": 2024, "allocation": {"m2_per_person": 2.0}})
+
+
+def test_register_kind_options_are_checked():
+    with pytest.raises(ConfigError, match="unknown option"):
+        register_kind("test_bad_option", FloodParams, options=["allocation.max_walk_km"])

@@ -40,19 +40,24 @@ def test_sections_top_level_and_dotted_axes():
             "hazard.magnitude": [5.5, 6.5],
             "inventory_year": [2023, 2024],
             "max_walk_m": [500, 1000],
-            "closed_bridges": [[], ["B1", "B2"]],
+            "allocation.m2_per_person": [2.0, 3.0],
         },
     )
     assert len(runs) == 16
     assert {s.inventory_year for s in runs} == {2023, 2024}
     assert {s.allocation.max_walk_m for s in runs} == {500.0, 1000.0}
+    assert {s.allocation.m2_per_person for s in runs} == {2.0, 3.0}
+    flood = {"name": "f", "kind": "flood", "hazard": {"return_period_yr": 5, "duration_min": 60}}
+    runs = expand_sweep(flood, {"closed_bridges": [[], ["B1", "B2"]]})
     assert {s.network.closed_bridges for s in runs} == {(), ("B1", "B2")}
+    with pytest.raises(ConfigError, match=r"point 'f\[seed=1\]'.*does not use seed = 1"):
+        expand_sweep(flood, {"seed": [1, 2]})
 
 
 @settings(max_examples=25, deadline=None)
 @given(
     rp=st.lists(st.integers(1, 1000), min_size=1, max_size=5, unique=True),
-    dur=st.lists(st.integers(1, 4320), min_size=1, max_size=4, unique=True),
+    dur=st.lists(st.integers(1, 864).map(lambda k: 5 * k), min_size=1, max_size=4, unique=True),
 )
 def test_sweep_size_is_product_and_ids_unique(rp, dur):
     runs = expand_sweep(BASE, {"return_period_yr": rp, "duration_min": dur})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -68,6 +69,16 @@ LYT_DRY_DAY_MAX_MM = 0.1
 BEAUFORT_UPPER_KMH = tuple(
     round(v * 3.6, 2) for v in (0.3, 1.6, 3.4, 5.5, 8.0, 10.8, 13.9, 17.2, 20.8, 24.5, 28.5, 32.7)
 )
+
+#: Accepted ranges of the daily FWI inputs (values outside are data errors).
+FWI_INPUT_RANGES = MappingProxyType({
+    "temp_c": (-60.0, 60.0),
+    "rh_pct": (0.0, 100.0),
+    "wind_kmh": (0.0, 400.0),
+    "rain_mm": (0.0, 2000.0),
+})
+#: Latitudes [degrees north] covered by the standard day-length tables of the DMC and DC.
+FWI_LATITUDE_RANGE_DEG = (30.0, 90.0)
 
 _MISSING_MODES = ("propagate", "restart", "raise")
 _OUTPUTS = ("ffmc", "dmc", "dc", "isi", "bui", "fwi", "dsr")
@@ -176,9 +187,10 @@ def _check_latitude(lat: Any) -> None:
     values = np.asarray(lat.data if isinstance(lat, xr.DataArray) else lat, dtype=np.float64)
     if values.size == 0 or not np.all(np.isfinite(values)):
         raise DataError(f"fwi: lat must be finite degrees north, got {values!r}.")
-    if np.any(values < 30.0) or np.any(values > 90.0):
+    lo, hi = FWI_LATITUDE_RANGE_DEG
+    if np.any(values < lo) or np.any(values > hi):
         raise ConfigError(
-            f"fwi: lat must be between 30 and 90 degrees north (the standard day-length "
+            f"fwi: lat must be between {lo:g} and {hi:g} degrees north (the standard day-length "
             f"tables, docs/references.md#fwi-van-wagner-1987; Jinan is 36.7 N), got min {values.min():g}, max "
             f"{values.max():g}. Other latitude bands are not implemented."
         )
@@ -255,13 +267,7 @@ def fwi(
     from jnrisk.fire import _fwi_kernels as kern
 
     arrays = {"temp_c": temp_c, "rh_pct": rh_pct, "wind_kmh": wind_kmh, "rain_mm": rain_mm}
-    ranges = {
-        "temp_c": (-60.0, 60.0),
-        "rh_pct": (0.0, 100.0),
-        "wind_kmh": (0.0, 400.0),
-        "rain_mm": (0.0, 2000.0),
-    }
-    checked = _check_series(arrays, ranges=ranges)
+    checked = _check_series(arrays, ranges=FWI_INPUT_RANGES)
     _check_missing(dict(zip(arrays, checked, strict=True)), missing)
     _check_latitude(lat)
     for name, value in (("ffmc0", ffmc0), ("dmc0", dmc0), ("dc0", dc0)):

@@ -41,13 +41,20 @@ __all__ = [
 
 #: 1 mm/min of rain over one hectare is 166.67 L/s; GB 50014 rounds it to 167.
 L_S_HA_PER_MM_MIN = 167.0
+#: Shortest return period the storm formula accepts [years] (it uses lg P).
+MIN_RETURN_PERIOD_YR = 1.0
+#: Default time step of a design hyetograph [min]; a storm duration is a whole multiple of it.
+STORM_STEP_MIN = 5.0
+#: Allowed peak position r of a Chicago storm, as a fraction of its duration.
+PEAK_RATIO_RANGE = (0.0, 1.0)
 
 
 def _check_return_period(return_period_yr: float) -> float:
     p = float(return_period_yr)
-    if not (math.isfinite(p) and p >= 1.0):
+    if not (math.isfinite(p) and p >= MIN_RETURN_PERIOD_YR):
         raise ConfigError(
-            f"return_period_yr must be a finite number of years >= 1 (the formula uses lg P), "
+            f"return_period_yr must be a finite number of years >= {MIN_RETURN_PERIOD_YR:g} "
+            f"(the formula uses lg P), "
             f"got {return_period_yr!r}. Design storms in GB 50014 use 1-100 years."
         )
     return p
@@ -300,7 +307,7 @@ def chicago_hyetograph(
     return_period_yr: float,
     duration_min: float,
     *,
-    dt_min: float = 5.0,
+    dt_min: float = STORM_STEP_MIN,
     peak_ratio: float = 0.4,
 ) -> Hyetograph:
     """Chicago design storm, discretised by differencing its cumulative curve.
@@ -341,8 +348,9 @@ def chicago_hyetograph(
             f"(e.g. dt_min={t_total / max(1, math.ceil(t_total / dt)):g})."
         )
     r = float(peak_ratio)
-    if not (0.0 <= r <= 1.0):
-        raise ConfigError(f"peak_ratio must be in [0, 1], got {peak_ratio!r}.")
+    lo, hi = PEAK_RATIO_RANGE
+    if not (lo <= r <= hi):
+        raise ConfigError(f"peak_ratio must be in [{lo:g}, {hi:g}], got {peak_ratio!r}.")
     edges = np.arange(steps + 1, dtype=np.float64) * dt
     edges[-1] = t_total
     if r == 0.0:

@@ -14,7 +14,7 @@ from jnrisk.rescue._common import (
 )
 from jnrisk.rescue.coverage import (
     DEFAULT_THRESHOLDS_S,
-    CoverageResult,
+    StationCoverage,
     coverage_report,
     drive_time_coverage,
     service_area_polygons,
@@ -50,7 +50,7 @@ __all__ = [
     "site_stations",
     "DEFAULT_THRESHOLDS_S",
     "SPECIALTIES",
-    "CoverageResult",
+    "StationCoverage",
     "drive_time_coverage",
     "reverse_network",
     "service_area_polygons",

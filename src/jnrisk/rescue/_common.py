@@ -9,14 +9,13 @@ resources, the times are computed with Dijkstra from the places on the *reversed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from jnrisk._errors import ConfigError, CRSError, DataError, SchemaError
 from jnrisk._validate import describe_rows, same_crs
+from jnrisk.units import CONGESTION_FACTOR_BY_PERIOD
 
 __all__ = [
     "CONGESTION_FACTOR_BY_PERIOD",
@@ -25,13 +24,6 @@ __all__ = [
     "reverse_network",
 ]
 
-#: Travel-time multipliers by time of day (congested time = free-flow time x factor).
-#: [M] assumption, not from a Jinan source: typical Chinese big-city peak/free-flow ratios of
-#: about 1.5-1.8 (Amap/Gaode congestion-index reports, from memory). Pass your own float to
-#: ``congestion=`` instead of a period name when you have measured values.
-CONGESTION_FACTOR_BY_PERIOD: Mapping[str, float] = MappingProxyType(
-    {"free_flow": 1.0, "night": 1.0, "off_peak": 1.2, "evening_peak": 1.6, "morning_peak": 1.7}
-)
 
 #: Team specialties known to the bundled data (docs/references.md#jinan-rescue-stations).
 SPECIALTIES = ("water_rescue", "mountain_forest", "collapse", "hazardous_chemicals", "general")

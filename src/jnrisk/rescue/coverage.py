@@ -30,6 +30,7 @@ from jnrisk.rescue._common import (
     congestion_factor,
     snap,
 )
+from jnrisk.units import DEFAULT_TURNOUT_S, MAX_TURNOUT_S
 
 __all__ = [
     "DEFAULT_THRESHOLDS_S",
@@ -38,7 +39,7 @@ __all__ = [
     "RESPONSE_TARGETS",
     "ResponseTarget",
     "check_turnout",
-    "CoverageResult",
+    "StationCoverage",
     "coverage_report",
     "drive_time_coverage",
     "service_area_polygons",
@@ -49,11 +50,6 @@ __all__ = [
 #: Default response-time thresholds [s]: 5, 10, 15 and 30 min (5 min is the fire-station
 #: standard, 10/15 min sensitivity; docs/references.md#fire-station-5min). They include turnout.
 DEFAULT_THRESHOLDS_S = (300.0, 600.0, 900.0, 1800.0)
-#: Default turnout [s] from the dispatch order to wheels rolling (about 1 min;
-#: docs/references.md#rescue-turnout, assumed).
-DEFAULT_TURNOUT_S = 60.0
-#: Largest turnout accepted [s] (volunteer or off-duty crews may need several minutes).
-MAX_TURNOUT_S = 1800.0
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,7 @@ def _minutes_label(t_s: float) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class CoverageResult:
+class StationCoverage:
     """Drive-time coverage of a set of facilities (see :func:`drive_time_coverage`).
 
     Attributes
@@ -249,7 +245,7 @@ def drive_time_coverage(
     max_snap_m: float = 1000.0,
     persons_col: str = "persons",
     town_col: str = "town_id",
-) -> CoverageResult:
+) -> StationCoverage:
     """Share of residents and of sub-districts reached within each response-time threshold.
 
     Response time = ``turnout_s`` + drive time x congestion factor.
@@ -285,7 +281,7 @@ def drive_time_coverage(
 
     Returns
     -------
-    CoverageResult
+    StationCoverage
 
     Notes
     -----
@@ -414,7 +410,7 @@ def drive_time_coverage(
     out_fac["persons_first"] = np.bincount(
         b_fac[first], weights=persons[first], minlength=len(facilities)
     )
-    return CoverageResult(
+    return StationCoverage(
         thresholds_s=tuple(float(t) for t in thresholds),
         congestion_factor=factor,
         summary=summary,
@@ -434,7 +430,7 @@ def drive_time_coverage(
     )
 
 
-def _own_facility_time(result: CoverageResult, town_pos: np.ndarray) -> np.ndarray:
+def _own_facility_time(result: StationCoverage, town_pos: np.ndarray) -> np.ndarray:
     """Response time [s] from the fastest facility located in each given town to its centre."""
     from jnrisk.rescue._common import time_matrix
 
@@ -458,7 +454,7 @@ def _own_facility_time(result: CoverageResult, town_pos: np.ndarray) -> np.ndarr
     return out
 
 
-def towns_not_reached(result: CoverageResult, threshold_s: float = 900.0) -> pd.DataFrame:
+def towns_not_reached(result: StationCoverage, threshold_s: float = 900.0) -> pd.DataFrame:
     """Sub-districts whose centre is not reached within ``threshold_s``, with the reason.
 
     Reasons, checked in order: the centre is off the road network (snapped farther than
@@ -626,7 +622,7 @@ def service_area_polygons(
 
 
 def coverage_report(
-    result: CoverageResult,
+    result: StationCoverage,
     *,
     threshold_s: float = RESPONSE_TARGETS["joint_rescue_station"].response_s,
 ) -> dict[str, Any]:

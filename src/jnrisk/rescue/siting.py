@@ -1,21 +1,23 @@
 """Station siting: the fewest new stations so that demand is reached within T (set covering).
 
-Location-set covering (LSCP, Toregas 1971; docs/references.md#lscp-mclp) with existing stations fixed open,
-or, for a coverage share below 100 %, LSCP with a weighted-coverage constraint. Solved exactly
-with ``scipy.optimize.milp`` (HiGHS branch and bound); the solver's status, gap and dual bound
-are reported.
+Station front end of the covering engine :mod:`jnrisk.covering`: drive times from candidates
+and existing stations to the demand points build the cover matrix; the location-set covering
+(LSCP, Toregas 1971; docs/references.md#lscp-mclp) with existing coverage free, or, for a coverage share below 100 %, the
+partial covering with a weighted-coverage constraint, is solved exactly by
+:func:`jnrisk.covering.set_covering` (HiGHS through ``scipy.optimize.milp``). Status, gap and
+bound are reported in the shared :class:`~jnrisk.covering.SitingResult`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from jnrisk._errors import ConfigError, DataError, SolverError
+from jnrisk._errors import ConfigError, DataError
 from jnrisk._validate import non_negative_values
+from jnrisk.covering import SitingResult, set_covering
 from jnrisk.rescue._common import (
     check_network,
     check_points,
@@ -26,48 +28,6 @@ from jnrisk.rescue._common import (
 )
 
 __all__ = ["SitingResult", "site_stations"]
-
-
-@dataclass(frozen=True, eq=False)
-class SitingResult:
-    """Result of :func:`site_stations`.
-
-    Attributes
-    ----------
-    chosen : geopandas.GeoDataFrame
-        The candidate rows to open (index kept), with ``demand_covered`` (demand points each
-        one reaches within ``max_time_s``).
-    n_new : int
-        Number of new stations.
-    demand : geopandas.GeoDataFrame
-        Copy of the demand points with ``covered_by_existing``, ``covered_by_new`` and
-        ``coverable`` (some candidate or existing station reaches it), ``best_time_s``.
-    covered_pct : float
-        Share of demand (weighted) reached within ``max_time_s`` after opening ``chosen``.
-    uncoverable : pandas.Index
-        Demand points no existing station nor candidate reaches (left out of a 100 % target).
-    status : str
-        ``"optimal"``, ``"time_limit"`` (feasible, maybe not optimal) or ``"nothing_to_do"``.
-    optimal : bool
-        True when HiGHS proved optimality (gap 0).
-    mip_gap : float
-        Relative gap reported by HiGHS (0 when optimal).
-    dual_bound : float
-        Lower bound on the number of new stations.
-    solver_message : str
-        The raw message of ``scipy.optimize.milp``.
-    """
-
-    chosen: Any
-    n_new: int
-    demand: Any
-    covered_pct: float
-    uncoverable: pd.Index
-    status: str
-    optimal: bool
-    mip_gap: float
-    dual_bound: float
-    solver_message: str
 
 
 def site_stations(
@@ -115,6 +75,13 @@ def site_stations(
     Returns
     -------
     SitingResult
+        ``chosen`` (the candidate rows to open, index kept, with ``demand_covered``: demand
+        points each reaches within ``max_time_s``), ``n_new``, ``demand`` (a copy with
+        ``covered_by_existing``, ``covered_by_new``, ``coverable`` and ``best_time_s``),
+        ``covered_pct`` (weighted share reached after opening ``chosen``), ``uncoverable``
+        (demand no station nor candidate reaches), ``status`` (``"optimal"``,
+        ``"time_limit"`` or ``"nothing_to_do"``), ``optimal``, ``gap_pct`` and ``bound``
+        (lower bound on the number of new stations).
 
     Examples
     --------
@@ -129,7 +96,6 @@ def site_stations(
     >>> res.n_new, res.optimal, res.covered_pct
     (2, True, 100.0)
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csr_matrix
 
     check_network(net)
@@ -187,22 +153,9 @@ def site_stations(
     row_of[rows_d] = np.arange(rows_d.size)
     m = rows_d.size
 
+    cover = csr_matrix((np.ones(arc_c.size), (row_of[arc_d], arc_c)), shape=(m, n_c))
     if pct >= 100.0:
-        if m == 0:
-            chosen = np.zeros(0, dtype=np.int64)
-            status, message, gap, bound, optimal = "nothing_to_do", "", 0.0, 0.0, True
-        else:
-            a = csr_matrix((np.ones(arc_c.size), (row_of[arc_d], arc_c)), shape=(m, n_c))
-            a.sum_duplicates()
-            a.data[:] = 1.0
-            res = milp(
-                c=np.ones(n_c),
-                constraints=[LinearConstraint(a, lb=np.ones(m), ub=np.inf)],
-                integrality=np.ones(n_c),
-                bounds=Bounds(np.zeros(n_c), _upper(c_on)),
-                options={"time_limit": t_lim, "mip_rel_gap": 0.0},
-            )
-            chosen, status, message, gap, bound, optimal = _read(res, n_c)
+        res = set_covering(cover, available=c_on, time_limit_s=t_lim)
     else:
         target = pct / 100.0 * total_w
         have = float(w[covered_old].sum())
@@ -214,30 +167,9 @@ def site_stations(
                 f"{100.0 * reachable / total_w:.2f} % of the demand weight within "
                 f"{max_t / 60:g} min; lower the target, add candidates or raise max_time_s."
             )
-        if have >= target or m == 0:
-            chosen = np.zeros(0, dtype=np.int64)
-            status, message, gap, bound, optimal = "nothing_to_do", "", 0.0, 0.0, True
-        else:
-            # variables: y (n_c) then z (m): z_i <= sum_j a_ij y_j; sum w_i z_i >= target - have
-            a = csr_matrix((np.ones(arc_c.size), (row_of[arc_d], arc_c)), shape=(m, n_c))
-            a.sum_duplicates()
-            a.data[:] = 1.0
-            from scipy.sparse import eye, hstack
-
-            link = hstack([-a, eye(m)]).tocsr()
-            share = np.concatenate([np.zeros(n_c), w[rows_d]])[None, :]
-            res = milp(
-                c=np.concatenate([np.ones(n_c), np.zeros(m)]),
-                constraints=[
-                    LinearConstraint(link, lb=-np.inf, ub=np.zeros(m)),
-                    LinearConstraint(share, lb=target - have, ub=np.inf),
-                ],
-                integrality=np.ones(n_c + m),
-                bounds=Bounds(np.zeros(n_c + m), np.concatenate([_upper(c_on), np.ones(m)])),
-                options={"time_limit": t_lim, "mip_rel_gap": 0.0},
-            )
-            chosen, status, message, gap, bound, optimal = _read(res, n_c)
-
+        res = set_covering(cover, weights=w[rows_d], min_covered=max(target - have, 0.0),
+                           available=c_on, time_limit_s=t_lim)
+    chosen = res.selected
     pick = np.zeros(n_c, dtype=bool)
     pick[chosen] = True
     covered_new = np.zeros(n_d, dtype=bool)
@@ -249,40 +181,15 @@ def site_stations(
     out_d["coverable"] = coverable
     out_d["best_time_s"] = best
     covered = covered_old | covered_new
-    out_c = candidates.iloc[chosen].copy()
-    out_c["demand_covered"] = np.bincount(arc_c[hit], minlength=n_c)[chosen]
-    return SitingResult(
-        chosen=out_c,
-        n_new=int(chosen.size),
+    out_c = candidates.copy()
+    out_c["selected"] = pick
+    out_c["demand_covered"] = np.bincount(arc_c[hit], minlength=n_c)
+    covered_w = float(w[covered].sum())
+    return dataclasses.replace(
+        res,
+        covered_persons=covered_w,
+        unserved_persons=max(total_w - covered_w, 0.0),
+        candidates=out_c,
         demand=out_d,
-        covered_pct=100.0 * float(w[covered].sum()) / total_w if total_w > 0 else 100.0,
         uncoverable=demand.index[~coverable],
-        status=status,
-        optimal=optimal,
-        mip_gap=gap,
-        dual_bound=bound,
-        solver_message=message,
-    )
-
-
-def _upper(on_network: np.ndarray) -> np.ndarray:
-    return np.where(on_network, 1.0, 0.0)
-
-
-def _read(res: Any, n_c: int):
-    """Turn a scipy milp result into (chosen, status, message, gap, bound, optimal)."""
-    if res.x is None:
-        raise SolverError(
-            f"station siting: HiGHS found no solution (status {res.status}: {res.message}); "
-            f"raise time_limit_s or check the inputs."
-        )
-    chosen = np.flatnonzero(np.round(res.x[:n_c]) > 0.5).astype(np.int64)
-    gap = float(getattr(res, "mip_gap", np.nan) or 0.0)
-    bound = float(getattr(res, "mip_dual_bound", np.nan))
-    if res.status == 0:
-        return chosen, "optimal", str(res.message), gap, bound, True
-    if res.status == 1:
-        return chosen, "time_limit", str(res.message), gap, bound, False
-    raise SolverError(  # pragma: no cover - the covering model is feasible by construction
-        f"station siting: HiGHS status {res.status}: {res.message}."
     )

@@ -7,13 +7,15 @@ Quick start::
     summary = run_batch(scenarios, out="batch-out")      # LocalCluster, resumable
     ds = collect("batch-out")                            # xarray.Dataset, one dim per axis
 
-Hazard modules plug in with :func:`register_kind` (``runner(scenario, city) ->
-ScenarioResult``). The built-in kind ``"synthetic_allocation"`` needs no data.
+The kinds (``quake``, ``flood``, ``fire``, ``rescue`` and ``synthetic_allocation``, which
+needs no data) are one table in :mod:`jnrisk.scenarios.registry`; add your own with
+:func:`register_kind` (``runner(scenario, city) -> ScenarioResult``).
 """
 
 from __future__ import annotations
 
-from jnrisk.scenarios.batch import BatchSummary, batch_main, cli_batch, run, run_batch, worker_city
+from jnrisk.scenarios.batch import BatchSummary, batch_main, run, run_batch, worker_city
+from jnrisk.scenarios.city import CityContext, city_context, load_city
 from jnrisk.scenarios.config import (
     INVENTORY_YEARS,
     AllocationOptions,
@@ -29,6 +31,7 @@ from jnrisk.scenarios.config import (
     validate_params,
 )
 from jnrisk.scenarios.registry import (
+    BUILTIN_KINDS,
     KindSpec,
     ScenarioResult,
     get_kind,
@@ -39,11 +42,8 @@ from jnrisk.scenarios.store import collect, read_metrics
 from jnrisk.scenarios.sweep import expand_sweep, load_scenarios, read_toml, scenarios_from_dict
 from jnrisk.scenarios.synthetic import SyntheticAllocationParams, run_synthetic_allocation
 
-# Registers the runners of the hazard kinds (quake, flood, fire, rescue); hazard modules are
-# imported lazily inside each runner, so this import stays cheap.
-from jnrisk.scenarios import hazards  # noqa: E402, F401  isort: skip
-
 __all__ = [
+    "BUILTIN_KINDS",
     "INVENTORY_YEARS",
     "AllocationOptions",
     "BatchSummary",
@@ -56,11 +56,13 @@ __all__ = [
     "Scenario",
     "ScenarioResult",
     "SyntheticAllocationParams",
+    "CityContext",
     "batch_main",
-    "cli_batch",
+    "city_context",
     "collect",
     "expand_sweep",
     "get_kind",
+    "load_city",
     "load_scenarios",
     "param",
     "params_from_dict",

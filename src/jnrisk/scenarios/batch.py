@@ -15,11 +15,9 @@ For a remote scheduler, ``out`` must be a folder every worker can write (a share
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from jnrisk._errors import ConfigError, JnriskError, SolverError
+from jnrisk.scenarios.city import load_city
 from jnrisk.scenarios.config import Scenario
 from jnrisk.scenarios.registry import ScenarioResult, get_kind
 from jnrisk.scenarios.store import (
@@ -39,7 +38,7 @@ from jnrisk.scenarios.store import (
     write_result,
 )
 
-__all__ = ["BatchSummary", "batch_main", "cli_batch", "run", "run_batch", "worker_city"]
+__all__ = ["BatchSummary", "batch_main", "run", "run_batch", "worker_city"]
 
 _ADDRESS_RE = re.compile(r"^(tcp|tls|ucx|inproc)://\S+$")
 _CLIENT_CHOICES = ("a distributed.Client", "None (start a LocalCluster)", "'synchronous'")
@@ -88,9 +87,9 @@ def _runner_for(kind: str) -> Callable[[Scenario, Any], ScenarioResult]:
     spec = get_kind(kind)
     if spec.runner is None:
         raise ConfigError(
-            f"scenario kind {kind!r} has no runner registered yet "
-            f"({spec.description or spec.params_cls.__name__}); import the module that "
-            f"registers it (jnrisk.scenarios.register_kind({kind!r}, ..., runner))."
+            f"scenario kind {kind!r} has no runner registered "
+            f"({spec.description or spec.params_path}); give it one with "
+            f"jnrisk.scenarios.register_kind({kind!r}, params_cls, runner)."
         )
     return spec.runner
 
@@ -109,28 +108,12 @@ def _call_runner(runner: Callable[..., Any], scenario: Scenario, city: Any) -> S
 # Worker side
 # --------------------------------------------------------------------------------------------
 
-_CITY_CACHE: dict[str, Any] = {}
-_CITY_LOCK = threading.Lock()
-
-
-def _city_key(loader: Callable[..., Any], args: Mapping[str, Any]) -> str:
-    name = f"{getattr(loader, '__module__', '?')}.{getattr(loader, '__qualname__', repr(loader))}"
-    return name + ":" + json.dumps(dict(args), sort_keys=True, default=repr)
-
-
 def worker_city(loader: Callable[..., Any] | None, args: Mapping[str, Any] | None = None) -> Any:
-    """Return ``loader(**args)``, loaded once per process and cached by loader and arguments.
+    """Return ``loader(**args)``, loaded once per process (:func:`jnrisk.scenarios.load_city`).
 
     Batch tasks call this on the workers, so each worker process reads the city once.
     """
-    if loader is None:
-        return None
-    args = dict(args or {})
-    key = _city_key(loader, args)
-    with _CITY_LOCK:
-        if key not in _CITY_CACHE:
-            _CITY_CACHE[key] = loader(**args)
-        return _CITY_CACHE[key]
+    return load_city(loader, args)
 
 
 def _version() -> str:
@@ -576,7 +559,7 @@ def _run_distributed(
 
 
 # --------------------------------------------------------------------------------------------
-# CLI entry points (wired into `jnrisk batch` by cli.py)
+# The `jnrisk batch` command (its arguments are parsed by jnrisk.cli)
 # --------------------------------------------------------------------------------------------
 
 
@@ -615,29 +598,3 @@ def batch_main(
         return 2
     print(summary.summary())
     return 0 if summary.ok else 1
-
-
-def cli_batch(argv: Sequence[str] | None = None) -> int:
-    """Parse ``jnrisk batch`` arguments and call :func:`batch_main`."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="jnrisk batch", description="Run a scenario file (with sweeps) on Dask."
-    )
-    parser.add_argument("file", help="scenario TOML file")
-    parser.add_argument("--out", default="jnrisk-batch", help="output folder")
-    parser.add_argument("--scheduler", default=None, help="existing scheduler, tcp://HOST:8786")
-    parser.add_argument("--workers", type=int, default=None, help="local worker processes")
-    parser.add_argument(
-        "--no-resume", dest="resume", action="store_false", help="re-run finished scenarios"
-    )
-    parser.add_argument("--no-progress", dest="progress", action="store_false")
-    args = parser.parse_args(argv)
-    return batch_main(
-        args.file,
-        out=args.out,
-        scheduler=args.scheduler,
-        resume=args.resume,
-        workers=args.workers,
-        progress=args.progress,
-    )

@@ -24,10 +24,11 @@ Every class validates itself in ``__post_init__`` and raises
 a short hash of the canonical JSON of the parameters (the name is not part of it), so a re-run
 recognises finished work.
 
-Parameter classes for the hazard kinds (``QuakeParams``, ``FloodParams``, ``FireParams``,
-``RescueParams``) live here so scenario files validate today; the hazard modules register
-their runners later with :func:`jnrisk.scenarios.register_kind`. Numbers tagged assumed in
-``docs/references.md`` are defaults only and stay overridable.
+The parameter classes of the hazard kinds (``QuakeParams``, ``FloodParams``, ``FireParams``,
+``RescueParams``) live here, so a scenario file validates without importing a hazard model;
+the kind table (:mod:`jnrisk.scenarios.registry`) pairs each with its runner. Their limits
+are the hazard modules' own constants, so a value that passes here also runs.
+Numbers tagged assumed in ``docs/references.md`` are defaults only and stay overridable.
 """
 
 from __future__ import annotations
@@ -37,17 +38,19 @@ import hashlib
 import json
 import math
 import numbers
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jnrisk import quake as _quake
-from jnrisk._errors import ConfigError
-from jnrisk.rescue._common import CONGESTION_FACTOR_BY_PERIOD as _PERIODS
-from jnrisk.rescue.coverage import DEFAULT_TURNOUT_S, MAX_TURNOUT_S
-from jnrisk.scenarios.registry import did_you_mean, get_kind, register_kind
-from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
+from jnrisk._errors import ConfigError, DataFileError
+from jnrisk.fire.weather import FWI_INPUT_RANGES, FWI_LATITUDE_RANGE_DEG
+from jnrisk.flood.storm import MIN_RETURN_PERIOD_YR, PEAK_RATIO_RANGE, STORM_STEP_MIN
+from jnrisk.quake import DEPTH_RANGE_KM, MAGNITUDE_RANGE
+from jnrisk.scenarios.registry import SCENARIO_OPTIONS, did_you_mean, get_kind
+from jnrisk.units import CONGESTION_FACTOR_BY_PERIOD as _PERIODS
+from jnrisk.units import DEFAULT_TURNOUT_S, JINAN_SHELTER_M2_PER_PERSON, MAX_TURNOUT_S
 
 __all__ = [
     "INVENTORY_YEARS",
@@ -61,6 +64,7 @@ __all__ = [
     "param",
     "params_from_dict",
     "params_to_dict",
+    "read_toml",
     "validate_params",
 ]
 
@@ -68,6 +72,29 @@ __all__ = [
 INVENTORY_YEARS = (2023, 2024)
 #: Bump when the canonical form changes in a way that must invalidate finished batch outputs.
 _ID_SCHEMA = 1
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file; a missing or malformed file raises DataFileError naming it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
+    >>> _ = p.write_text('name = "t"')
+    >>> read_toml(p)
+    {'name': 't'}
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise DataFileError(f"scenario file {str(path)!r} does not exist.") from None
+    except IsADirectoryError:
+        raise DataFileError(f"scenario file {str(path)!r} is a directory, not a file.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"scenario file {str(path)!r} is not valid TOML: {exc}.") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -85,12 +112,14 @@ def param(
     le: float | None = None,
     lt: float | None = None,
     choices: tuple[Any, ...] | None = None,
+    multiple_of: float | None = None,
     doc: str = "",
 ) -> Any:
     """Declare a validated scalar field of a scenario parameter class.
 
     ``kind`` is ``float`` (ints are accepted and stored as float), ``int`` (whole numbers only),
-    ``str`` or ``bool``. Bounds are inclusive (``ge``/``le``) or exclusive (``gt``/``lt``).
+    ``str`` or ``bool``. Bounds are inclusive (``ge``/``le``) or exclusive (``gt``/``lt``);
+    ``multiple_of`` asks for a whole multiple of a step (e.g. a storm's 5-minute step).
 
     Examples
     --------
@@ -111,6 +140,7 @@ def param(
         "le": le,
         "lt": lt,
         "choices": choices,
+        "multiple_of": multiple_of,
         "doc": doc,
     }
     return field(default=default, metadata=meta)
@@ -167,6 +197,12 @@ def _check_scalar(where: str, value: Any, meta: Mapping[str, Any]) -> Any:
             raise ConfigError(
                 f"{where} = {value!r} is out of range: it must be {_describe_range(meta)}"
                 f"{unit_txt}."
+            )
+        step = meta.get("multiple_of")
+        if step is not None and not math.isclose(value / step, round(value / step)):
+            raise ConfigError(
+                f"{where} = {value!r} must be a whole multiple of {step:g}{unit_txt} "
+                f"(e.g. {max(step, round(value / step) * step):g})."
             )
     elif kind is str:
         if not isinstance(value, str) or not value.strip():
@@ -264,12 +300,8 @@ class QuakeParams:
 
     epicentre_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
     epicentre_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
-    magnitude: float = param(
-        kind=float, unit="Ms", ge=_quake.MAGNITUDE_RANGE[0], le=_quake.MAGNITUDE_RANGE[1]
-    )
-    depth_km: float = param(
-        10.0, kind=float, unit="km", ge=_quake.DEPTH_RANGE_KM[0], le=_quake.DEPTH_RANGE_KM[1]
-    )
+    magnitude: float = param(kind=float, unit="Ms", ge=MAGNITUDE_RANGE[0], le=MAGNITUDE_RANGE[1])
+    depth_km: float = param(10.0, kind=float, unit="km", ge=DEPTH_RANGE_KM[0], le=DEPTH_RANGE_KM[1])
     azimuth_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
     shelter_standard: str = param(
         "jinan_2024", kind=str, choices=_SHELTER_STANDARD_CHOICES,
@@ -299,9 +331,11 @@ class FloodParams:
     0.4
     """
 
-    return_period_yr: float = param(kind=float, unit="years", ge=1, le=1000)
-    duration_min: float = param(kind=float, unit="minutes", gt=0, le=4320)
-    peak_ratio: float = param(0.4, kind=float, unit="fraction", gt=0, lt=1)
+    return_period_yr: float = param(kind=float, unit="years", ge=MIN_RETURN_PERIOD_YR, le=1000)
+    duration_min: float = param(kind=float, unit="minutes", gt=0, le=4320,
+                                multiple_of=STORM_STEP_MIN)
+    peak_ratio: float = param(0.4, kind=float, unit="fraction", ge=PEAK_RATIO_RANGE[0],
+                              le=PEAK_RATIO_RANGE[1])
     pipe_return_period_central_yr: float = param(3.0, kind=float, unit="years", ge=1, le=100)
     pipe_return_period_other_yr: float = param(2.0, kind=float, unit="years", ge=1, le=100)
     pipe_design_duration_min: float = param(20.0, kind=float, unit="minutes", gt=0, le=1440)
@@ -315,6 +349,10 @@ class FloodParams:
 class FireParams:
     """A fire-weather day and an ignition point (docs/references.md#fwi-van-wagner-1987): noon weather, ignition, horizon.
 
+    The day's weather, ``rain_24h_mm`` included, sets the FFMC and so the fine-fuel moisture
+    (rain above 0.5 mm wets the fine fuel). The limits are those of
+    :data:`jnrisk.fire.weather.FWI_INPUT_RANGES` and ``FWI_LATITUDE_RANGE_DEG``.
+
     Examples
     --------
     >>> FireParams(ignition_lon=117.1, ignition_lat=36.5, temperature_c=18,
@@ -323,12 +361,17 @@ class FireParams:
     """
 
     ignition_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
-    ignition_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
-    temperature_c: float = param(kind=float, unit="degC", ge=-50, le=50)
-    relative_humidity_pct: float = param(kind=float, unit="%", ge=0, le=100)
-    wind_speed_kmh: float = param(kind=float, unit="km/h", ge=0, le=200)
+    ignition_lat: float = param(kind=float, unit="degrees north (EPSG:4326)",
+                                ge=FWI_LATITUDE_RANGE_DEG[0], le=FWI_LATITUDE_RANGE_DEG[1])
+    temperature_c: float = param(kind=float, unit="degC", ge=FWI_INPUT_RANGES["temp_c"][0],
+                                 le=FWI_INPUT_RANGES["temp_c"][1])
+    relative_humidity_pct: float = param(kind=float, unit="%", ge=FWI_INPUT_RANGES["rh_pct"][0],
+                                         le=FWI_INPUT_RANGES["rh_pct"][1])
+    wind_speed_kmh: float = param(kind=float, unit="km/h", ge=FWI_INPUT_RANGES["wind_kmh"][0],
+                                  le=FWI_INPUT_RANGES["wind_kmh"][1])
     wind_from_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
-    rain_24h_mm: float = param(0.0, kind=float, unit="mm", ge=0, le=1000)
+    rain_24h_mm: float = param(0.0, kind=float, unit="mm", ge=FWI_INPUT_RANGES["rain_mm"][0],
+                               le=FWI_INPUT_RANGES["rain_mm"][1])
     duration_min: float = param(240.0, kind=float, unit="minutes", gt=0, le=10080)
 
     def __post_init__(self) -> None:
@@ -557,6 +600,22 @@ class Scenario:
                 f"{where}: sweep_point must be ((axis, value), ...) or a dict, got {point!r}."
             ) from None
         object.__setattr__(self, "sweep_point", point)
+        if spec.options is not None:
+            self._check_options(spec.options, where)
+
+    def _check_options(self, used: tuple[str, ...], where: str) -> None:
+        """Options the kind's runner does not read must keep their defaults."""
+        unused = [
+            f"{name} = {_plain(_option(self, name))!r}"
+            for name in SCENARIO_OPTIONS
+            if name not in used and _option(self, name) != _option_default(name)
+        ]
+        if unused:
+            reads = f"only {', '.join(used)}" if used else "none of the scenario options"
+            raise ConfigError(
+                f"{where}: kind {self.kind!r} does not use {', '.join(unused)} (its runner reads "
+                f"{reads}); remove it: it would change the scenario id but not the result."
+            )
 
     # -- identity --------------------------------------------------------------------------
 
@@ -611,9 +670,20 @@ class Scenario:
     @classmethod
     def from_toml(cls, path: str | Path) -> Scenario:
         """Read a single-scenario TOML file (use ``load_scenarios`` for sweeps)."""
-        from jnrisk.scenarios.sweep import read_toml
-
         return cls.from_dict(read_toml(path), where=str(path))
+
+
+def _option(scenario: Scenario, name: str) -> Any:
+    """The value of a scenario option (``"allocation.max_walk_m"``, ``"seed"``)."""
+    section, _, key = name.rpartition(".")
+    return getattr(getattr(scenario, section) if section else scenario, key)
+
+
+def _option_default(name: str) -> Any:
+    section, _, key = name.rpartition(".")
+    if section:
+        return getattr({"network": NetworkChanges, "allocation": AllocationOptions}[section](), key)
+    return next(f.default for f in dataclasses.fields(Scenario) if f.name == key)
 
 
 def _freeze(value: Any) -> Any:
@@ -622,14 +692,3 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         raise TypeError("dict")
     return value
-
-
-# The synthetic kind ships with the package; importing it registers it.
-def _register_builtin_kinds() -> None:
-    register_kind("quake", QuakeParams, description="scenario earthquake (runner: jnrisk.quake)")
-    register_kind("flood", FloodParams, description="design storm waterlogging (jnrisk.flood)")
-    register_kind("fire", FireParams, description="forest fire weather day (jnrisk.fire)")
-    register_kind("rescue", RescueParams, description="rescue dispatch (jnrisk.rescue)")
-
-
-_register_builtin_kinds()

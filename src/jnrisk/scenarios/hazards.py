@@ -1,23 +1,23 @@
 """Runners of the hazard scenario kinds on a city: ``quake``, ``flood``, ``fire``, ``rescue``.
 
 The same runner serves notebooks (``jnrisk.scenarios.run(scenario, city)``), the CLI and the
-batch engine. ``city`` may be a :class:`CityContext` (city + walk and drive networks), a
-:class:`jnrisk.datasets.JinanCity` (its networks are built once and cached for the process), or
-``None`` (the bundled Jinan city, loaded once per process — what Dask workers use).
+batch engine. ``city`` may be a :class:`~jnrisk.scenarios.city.CityContext` (city + walk and
+drive networks), a :class:`jnrisk.datasets.JinanCity` (its networks are built once and cached
+for the process), or ``None`` (the bundled Jinan city, loaded once per process — what Dask
+workers use); see :mod:`jnrisk.scenarios.city`.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from jnrisk._errors import ConfigError
+from jnrisk.scenarios.city import CityContext, city_context, load_jinan_context
 from jnrisk.scenarios.config import FireParams, FloodParams, QuakeParams, RescueParams
-from jnrisk.scenarios.registry import ScenarioResult, did_you_mean, register_kind
+from jnrisk.scenarios.registry import ScenarioResult, did_you_mean
 
 __all__ = [
     "CityContext",
@@ -29,64 +29,6 @@ __all__ = [
     "run_quake",
     "run_rescue",
 ]
-
-
-class CityContext:
-    """A city with its walk and drive networks, each built on first use and then shared."""
-
-    def __init__(self, city: Any, walk: Any = None, drive: Any = None) -> None:
-        self.city = city
-        self._nets = {"walk": walk, "drive": drive}
-        self._lock = threading.RLock()
-        self.cache: dict[Any, Any] = {}  # results shared by scenarios (base allocations)
-
-    def _net(self, mode: str) -> Any:
-        with self._lock:
-            if self._nets[mode] is None:
-                from jnrisk.network import network_from_roads
-
-                self._nets[mode] = network_from_roads(self.city.roads, mode=mode)
-            return self._nets[mode]
-
-    @property
-    def walk(self) -> Any:
-        """Walk network (undirected, pedestrians only where allowed)."""
-        return self._net("walk")
-
-    @property
-    def drive(self) -> Any:
-        """Drive network (one-way streets, ``time_s``)."""
-        return self._net("drive")
-
-
-@functools.lru_cache(maxsize=2)
-def load_jinan_context(year: int = 2024) -> CityContext:
-    """The bundled Jinan city (all shelters of ``year``) and its networks, once per process."""
-    from jnrisk.datasets import jinan
-
-    return _build_context(jinan(year))
-
-
-def _build_context(city: Any) -> CityContext:
-    return CityContext(city)
-
-
-_CONTEXTS: dict[int, tuple[Any, CityContext]] = {}
-_LOCK = threading.Lock()
-
-
-def city_context(city: Any) -> CityContext:
-    """Normalise the ``city`` argument of a runner (see the module docstring)."""
-    if city is None:
-        return load_jinan_context()
-    if isinstance(city, CityContext):
-        return city
-    with _LOCK:
-        hit = _CONTEXTS.get(id(city))
-        if hit is None or hit[0] is not city:
-            _CONTEXTS.clear()  # one city at a time: keep memory bounded
-            _CONTEXTS[id(city)] = (city, _build_context(city))
-        return _CONTEXTS[id(city)][1]
 
 
 def closed_edge_positions(roads: Any, network_changes: Any) -> np.ndarray:
@@ -196,7 +138,7 @@ def run_fire(scenario: Any, city: Any = None) -> ScenarioResult:
     day = pd.DatetimeIndex(["2024-04-15"])  # a spring day: month sets day length only
     one = {k: xr.DataArray([v], dims="time", coords={"time": day})
            for k, v in dict(t=p.temperature_c, rh=p.relative_humidity_pct,
-                            w=p.wind_speed_kmh, r=0.0).items()}
+                            w=p.wind_speed_kmh, r=p.rain_24h_mm).items()}
     idx = fwi(one["t"], one["rh"], one["w"], one["r"], lat=p.ignition_lat)
     ffmc = float(idx["ffmc"].values[-1])
     moisture = FuelMoisture(dead_1h_pct=max(moisture_from_ffmc(ffmc), 2.0))
@@ -379,9 +321,3 @@ def run_flood(scenario: Any, city: Any = None) -> ScenarioResult:
                        "rain_mm": np.asarray(storm.rain_mm)})
     return ScenarioResult(metrics=metrics, tables={"hyetograph": hy},
                           layers=layers, rasters={"depth_m": depth})
-
-
-register_kind("quake", QuakeParams, run_quake, description="scenario earthquake (jnrisk.quake)")
-register_kind("flood", FloodParams, run_flood, description="design-storm waterlogging (jnrisk.flood)")
-register_kind("fire", FireParams, run_fire, description="forest fire weather day (jnrisk.fire)")
-register_kind("rescue", RescueParams, run_rescue, description="rescue dispatch (jnrisk.rescue)")

@@ -1,25 +1,26 @@
-"""The plug-in point: scenario kinds, their parameter classes and their runners.
+"""Scenario kinds in one table: kind -> parameter class -> runner.
 
-A hazard module registers its kind once, at import time::
+The built-in kinds are rows of :data:`BUILTIN_KINDS`; their parameter classes and runners are
+named by import path (``"jnrisk.scenarios.hazards:run_quake"``) and imported on first use, so
+reading a scenario file never imports a hazard module. Third parties add a row at run time::
 
     from jnrisk.scenarios import register_kind
-    register_kind("flood", FloodParams, run_flood_scenario)
+    register_kind("landslide", LandslideParams, "my_package.landslide:run_landslide")
 
-``run_flood_scenario(scenario, city) -> ScenarioResult`` receives the validated
+A runner is ``runner(scenario, city) -> ScenarioResult``; it receives the validated
 :class:`~jnrisk.scenarios.config.Scenario` and whatever the batch's city loader returned.
-A kind may be registered without a runner (``runner=None``): scenario files of that kind then
-parse and validate, and running them raises a :class:`~jnrisk._errors.ConfigError` saying the
-runner is missing. This is how the hazard kinds are declared before their modules exist.
+A kind may be added without a runner (``runner=None``): its scenario files then parse and
+validate, and running them raises a :class:`~jnrisk._errors.ConfigError` saying so.
 
-The registry is a plain module-level table written only by :func:`register_kind`, normally
-at import time. Batch workers never consult it: the runner is resolved in the client and
-shipped with each task (pickled by reference, i.e. by module and name).
+Batch workers never consult the table: the runner is resolved in the client and shipped with
+each task (pickled by reference, i.e. by module and name).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import importlib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -29,6 +30,8 @@ from typing import Any
 from jnrisk._errors import ConfigError
 
 __all__ = [
+    "BUILTIN_KINDS",
+    "SCENARIO_OPTIONS",
     "KindSpec",
     "did_you_mean",
     "ScenarioResult",
@@ -141,17 +144,119 @@ def _python_scalar(v: Any) -> Any:
 Runner = Callable[[Any, Any], ScenarioResult]
 
 
+def _path_of(obj: Any) -> str:
+    """``"module:qualname"`` of a class or function, or the string itself."""
+    if isinstance(obj, str):
+        return obj
+    return f"{getattr(obj, '__module__', '?')}:{getattr(obj, '__qualname__', repr(obj))}"
+
+
+def _import_path(path: str, what: str, kind: str) -> Any:
+    module, _, name = path.partition(":")
+    try:
+        obj: Any = importlib.import_module(module)
+        for part in name.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(
+            f"scenario kind {kind!r}: its {what} {path!r} cannot be imported "
+            f"({type(exc).__name__}: {exc}); install the package that provides it or fix the "
+            f"path ('module:name')."
+        ) from None
+    return obj
+
+
+_PATH_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
 @dataclass(frozen=True)
 class KindSpec:
-    """A registered scenario kind: its name, parameter class and (optional) runner."""
+    """One row of the kind table: name, parameter class, runner and a one-line description.
+
+    ``params`` and ``runner_ref`` are either the objects or their import paths
+    (``"package.module:name"``); :attr:`params_cls` and :attr:`runner` import them on first use.
+    ``options`` names the scenario options (of :data:`SCENARIO_OPTIONS`) the runner reads;
+    a scenario of the kind that sets any other option to a non-default value is rejected,
+    since it would change the scenario id but not the result. ``None`` allows them all.
+
+    Examples
+    --------
+    >>> spec = KindSpec("flood", "jnrisk.scenarios.config:FloodParams",
+    ...                 "jnrisk.scenarios.hazards:run_flood")
+    >>> spec.params_cls.__name__, spec.runner_path
+    ('FloodParams', 'jnrisk.scenarios.hazards:run_flood')
+    """
 
     kind: str
-    params_cls: type
-    runner: Runner | None
+    params: type | str
+    runner_ref: Runner | str | None = None
     description: str = ""
+    options: tuple[str, ...] | None = None
+
+    @property
+    def params_path(self) -> str:
+        """Import path of the parameter class."""
+        return _path_of(self.params)
+
+    @property
+    def runner_path(self) -> str | None:
+        """Import path of the runner (``None`` when the kind has no runner)."""
+        return None if self.runner_ref is None else _path_of(self.runner_ref)
+
+    @property
+    def params_cls(self) -> type:
+        """The parameter class (a frozen dataclass), imported on first use."""
+        cls = self.params
+        if isinstance(cls, str):
+            cls = _import_path(cls, "parameter class", self.kind)
+            _check_params_cls(self.kind, cls)
+        return cls
+
+    @property
+    def runner(self) -> Runner | None:
+        """The runner, imported on first use; ``None`` when the kind has none."""
+        fn = self.runner_ref
+        if isinstance(fn, str):
+            fn = _import_path(fn, "runner", self.kind)
+            if not callable(fn):
+                raise ConfigError(
+                    f"scenario kind {self.kind!r}: runner {self.runner_ref!r} is not callable."
+                )
+        return fn
 
 
-_KINDS: dict[str, KindSpec] = {}
+#: Scenario options outside ``[hazard]`` that a kind's runner may read.
+SCENARIO_OPTIONS = (
+    "network.closed_edges",
+    "network.closed_bridges",
+    "allocation.max_walk_m",
+    "allocation.m2_per_person",
+    "inventory_year",
+    "seed",
+)
+
+#: The kinds that ship with jnrisk: kind, parameter class, runner, description, options read.
+BUILTIN_KINDS: tuple[KindSpec, ...] = (
+    KindSpec("quake", "jnrisk.scenarios.config:QuakeParams",
+             "jnrisk.scenarios.hazards:run_quake", "scenario earthquake (jnrisk.quake)",
+             ("allocation.max_walk_m", "allocation.m2_per_person", "inventory_year")),
+    KindSpec("flood", "jnrisk.scenarios.config:FloodParams",
+             "jnrisk.scenarios.hazards:run_flood", "design-storm waterlogging (jnrisk.flood)",
+             ("network.closed_edges", "network.closed_bridges", "allocation.max_walk_m",
+              "inventory_year")),
+    KindSpec("fire", "jnrisk.scenarios.config:FireParams",
+             "jnrisk.scenarios.hazards:run_fire", "forest fire weather day (jnrisk.fire)", ()),
+    KindSpec("rescue", "jnrisk.scenarios.config:RescueParams",
+             "jnrisk.scenarios.hazards:run_rescue", "rescue dispatch (jnrisk.rescue)",
+             ("network.closed_edges", "network.closed_bridges")),
+    KindSpec("synthetic_allocation", "jnrisk.scenarios.synthetic:SyntheticAllocationParams",
+             "jnrisk.scenarios.synthetic:run_synthetic_allocation",
+             "seeded grid allocation (no city data needed)",
+             ("network.closed_edges", "allocation.max_walk_m", "allocation.m2_per_person",
+              "seed")),
+)
+
+_KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in BUILTIN_KINDS}
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -160,31 +265,49 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _check_params_cls(kind: str, params_cls: Any) -> None:
+    if not (isinstance(params_cls, type) and dataclasses.is_dataclass(params_cls)):
+        raise ConfigError(
+            f"register_kind({kind!r}): params_cls must be a dataclass type, got {params_cls!r}."
+        )
+    if not params_cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        raise ConfigError(
+            f"register_kind({kind!r}): {params_cls.__name__} must be frozen "
+            f"(@dataclass(frozen=True)) so scenarios stay immutable and hashable."
+        )
+
+
 def register_kind(
     kind: str,
-    params_cls: type,
-    runner: Runner | None = None,
+    params_cls: type | str,
+    runner: Runner | str | None = None,
     *,
     description: str = "",
+    options: Iterable[str] | None = None,
     replace: bool = False,
 ) -> KindSpec:
-    """Register a scenario kind (called by hazard modules at import time).
+    """Add a scenario kind to the table (or give a declared kind its runner).
 
     Parameters
     ----------
     kind
         Name used in scenario files (``kind = "flood"``); lower-case letters, digits and ``_``.
     params_cls
-        A frozen dataclass holding the kind's hazard parameters; it validates itself in
-        ``__post_init__`` (raising :class:`~jnrisk._errors.ConfigError`).
+        A frozen dataclass holding the kind's hazard parameters, or its import path
+        (``"package.module:Params"``); it validates itself in ``__post_init__`` (raising
+        :class:`~jnrisk._errors.ConfigError`).
     runner
         ``runner(scenario, city) -> ScenarioResult``, a module-level function (batch workers
-        import it by name). ``None`` declares the kind so files validate; running it fails.
+        import it by name) or its import path, imported on first use. ``None`` declares the
+        kind so files validate; running it fails.
     description
         One line shown in error messages listing the kinds.
+    options
+        The scenario options (names in :data:`SCENARIO_OPTIONS`) the runner reads; others
+        must keep their defaults in scenarios of this kind. ``None`` (default) allows all.
     replace
-        Allow re-registering an existing kind with a different parameter class or runner
-        (re-registering the same objects is always allowed, e.g. on module reload).
+        Allow replacing an existing kind's parameter class or runner (adding the same objects
+        again, or a runner to a kind declared without one, is always allowed).
 
     Returns
     -------
@@ -204,44 +327,45 @@ def register_kind(
             f"register_kind: kind {kind!r} must be lower-case letters, digits and '_' "
             f"(e.g. 'flood')."
         )
-    if not (isinstance(params_cls, type) and dataclasses.is_dataclass(params_cls)):
-        raise ConfigError(
-            f"register_kind({kind!r}): params_cls must be a dataclass type, got {params_cls!r}."
-        )
-    if not params_cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        raise ConfigError(
-            f"register_kind({kind!r}): {params_cls.__name__} must be frozen "
-            f"(@dataclass(frozen=True)) so scenarios stay immutable and hashable."
-        )
-    if runner is not None and not callable(runner):
+    for what, ref in (("params_cls", params_cls), ("runner", runner)):
+        if isinstance(ref, str) and not _PATH_RE.match(ref):
+            raise ConfigError(
+                f"register_kind({kind!r}): {what} {ref!r} is not an import path; write "
+                f"'package.module:name'."
+            )
+    if not isinstance(params_cls, str):
+        _check_params_cls(kind, params_cls)
+    if runner is not None and not isinstance(runner, str) and not callable(runner):
         raise ConfigError(f"register_kind({kind!r}): runner must be callable, got {runner!r}.")
-    spec = KindSpec(kind, params_cls, runner, description)
+    if options is not None:
+        options = tuple(options)
+        bad = [o for o in options if o not in SCENARIO_OPTIONS]
+        if bad:
+            raise ConfigError(
+                f"register_kind({kind!r}): unknown option(s) {bad}{did_you_mean(bad[0], SCENARIO_OPTIONS)}; "
+                f"allowed: {list(SCENARIO_OPTIONS)}."
+            )
+    spec = KindSpec(kind, params_cls, runner, description, options)
     old = _KINDS.get(kind)
     if old is not None and not replace:
-        same_cls = old.params_cls.__qualname__ == params_cls.__qualname__ and (
-            old.params_cls.__module__ == params_cls.__module__
-        )
+        same_cls = old.params_path == spec.params_path
         # Adding a runner to a params-only declaration is the intended upgrade path.
-        runner_ok = old.runner is None or runner is None or _same_callable(old.runner, runner)
+        runner_ok = (
+            old.runner_ref is None or runner is None or old.runner_path == spec.runner_path
+        )
         if not (same_cls and runner_ok):
             raise ConfigError(
                 f"register_kind: kind {kind!r} is already registered with "
-                f"{old.params_cls.__module__}.{old.params_cls.__qualname__}; pass replace=True "
-                f"to override it."
+                f"{old.params_path.replace(':', '.')}; pass replace=True to override it."
             )
         if runner is None:
-            spec = dataclasses.replace(spec, runner=old.runner)
+            spec = dataclasses.replace(spec, runner_ref=old.runner_ref)
         if not description:
             spec = dataclasses.replace(spec, description=old.description)
+        if options is None:
+            spec = dataclasses.replace(spec, options=old.options)
     _KINDS[kind] = spec
     return spec
-
-
-def _same_callable(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
-    return (getattr(a, "__module__", None), getattr(a, "__qualname__", None)) == (
-        getattr(b, "__module__", None),
-        getattr(b, "__qualname__", None),
-    )
 
 
 def registered_kinds() -> dict[str, KindSpec]:
@@ -256,7 +380,13 @@ def registered_kinds() -> dict[str, KindSpec]:
 
 
 def get_kind(kind: str) -> KindSpec:
-    """Return the :class:`KindSpec` of ``kind``; unknown kinds raise ConfigError with a hint."""
+    """Return the :class:`KindSpec` of ``kind``; unknown kinds raise ConfigError with a hint.
+
+    Examples
+    --------
+    >>> get_kind("flood").runner_path
+    'jnrisk.scenarios.hazards:run_flood'
+    """
     try:
         return _KINDS[kind]
     except (KeyError, TypeError):

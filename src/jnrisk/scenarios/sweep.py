@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import copy
 import itertools
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from jnrisk._errors import ConfigError, DataFileError
-from jnrisk.scenarios.config import AllocationOptions, NetworkChanges, Scenario
+from jnrisk._errors import ConfigError
+from jnrisk.scenarios.config import AllocationOptions, NetworkChanges, Scenario, read_toml
 from jnrisk.scenarios.registry import did_you_mean, get_kind
 
 __all__ = ["expand_sweep", "load_scenarios", "read_toml", "scenarios_from_dict"]
@@ -37,20 +36,6 @@ __all__ = ["expand_sweep", "load_scenarios", "read_toml", "scenarios_from_dict"]
 MAX_SWEEP_POINTS = 100_000
 _SECTIONS = ("hazard", "network", "allocation")
 _TOP_LEVEL_AXES = ("inventory_year", "seed")
-
-
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file; a missing or malformed file raises DataFileError naming it."""
-    path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise DataFileError(f"scenario file {str(path)!r} does not exist.") from None
-    except IsADirectoryError:
-        raise DataFileError(f"scenario file {str(path)!r} is a directory, not a file.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"scenario file {str(path)!r} is not valid TOML: {exc}.") from None
 
 
 def _axis_targets(kind: str) -> dict[str, tuple[str | None, str]]:

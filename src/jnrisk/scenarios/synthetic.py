@@ -1,7 +1,7 @@
 """Built-in scenario kind ``"synthetic_allocation"``: a small, real, seeded allocation run.
 
 It needs no city data, so it exercises the whole batch machinery (dispatch, outputs, resume,
-collection) end to end while the hazard kinds are being written. For a seed it builds a square
+collection) end to end in seconds. For a seed it builds a square
 grid road network (edge lengths jittered 0-40 % above the grid spacing, as detours), drops
 population blocks and shelters on random nodes, computes walking distances with
 ``scipy.sparse.csgraph.dijkstra`` (bounded by ``allocation.max_walk_m``) and assigns people
@@ -22,8 +22,8 @@ import numpy as np
 
 from jnrisk._errors import DataError
 from jnrisk.scenarios.config import param, validate_params
-from jnrisk.scenarios.registry import ScenarioResult, register_kind
-from jnrisk.units import ANALYSIS_CRS
+from jnrisk.scenarios.registry import ScenarioResult
+from jnrisk.units import ANALYSIS_CRS, JINAN_SHELTER_M2_PER_PERSON
 
 __all__ = [
     "SyntheticAllocationParams",
@@ -117,7 +117,7 @@ def synthetic_instance(
     *,
     seed: int,
     closed_edges: tuple[int, ...] = (),
-    m2_per_person: float = 2.0,
+    m2_per_person: float = JINAN_SHELTER_M2_PER_PERSON,
     name: str = "synthetic",
 ) -> dict[str, np.ndarray]:
     """Draw the seeded instance: grid edges (open ones), blocks, shelters and capacities.
@@ -283,11 +283,3 @@ def run_synthetic_allocation(scenario: Any, city: Any = None) -> ScenarioResult:
         layers={"blocks": blocks, "shelters": shelters},
         rasters={"unserved_persons": raster},
     )
-
-
-register_kind(
-    "synthetic_allocation",
-    SyntheticAllocationParams,
-    run_synthetic_allocation,
-    description="built-in seeded grid allocation (no city data needed)",
-)

@@ -15,7 +15,7 @@ from jnrisk.shelters.capacity import (
 )
 from jnrisk.shelters.coverage import (
     DEFAULT_RADIUS_M,
-    CoverageResult,
+    ShelterCoverage,
     ShelterDemandResult,
     area_table,
     city_m2_per_resident,
@@ -34,7 +34,7 @@ from jnrisk.shelters.site_new import (
 
 __all__ = [
     "DEFAULT_RADIUS_M",
-    "CoverageResult",
+    "ShelterCoverage",
     "ShelterDemandResult",
     "area_table",
     "city_m2_per_resident",

@@ -30,7 +30,7 @@ from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON, JINAN_SHELTER_M2_PER_PERSO
 __all__ = [
     "DEFAULT_RADIUS_M",
     "walking_costs",
-    "CoverageResult",
+    "ShelterCoverage",
     "shelter_coverage",
     "area_table",
     "city_m2_per_resident",
@@ -155,7 +155,7 @@ def _subset_snap(st: Any, pos: np.ndarray) -> Any:
 
 
 @dataclass(frozen=True)
-class CoverageResult:
+class ShelterCoverage:
     """Walking coverage of blocks by shelter class.
 
     Attributes
@@ -187,7 +187,7 @@ def shelter_coverage(
     persons_col: str = "persons",
     max_snap_m: float = 500.0,
     on_far: str = "warn",
-) -> CoverageResult:
+) -> ShelterCoverage:
     """Nearest shelter of each class by walking distance, and coverage within class radii.
 
     Within the class radius the nearest shelter and distance are exact (bounded Dijkstra from
@@ -284,7 +284,7 @@ def shelter_coverage(
         )
     out["covered_any"] = any_cov
     summary = pd.DataFrame(rows).set_index("class") if rows else pd.DataFrame()
-    return CoverageResult(blocks=out, summary=summary)
+    return ShelterCoverage(blocks=out, summary=summary)
 
 
 def area_table(
