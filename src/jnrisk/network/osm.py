@@ -157,7 +157,7 @@ def network_from_osm(
     --------
     >>> net = network_from_osm("jinan.osm.pbf", "walk")  # doctest: +SKIP
     """
-    from jnrisk.network.build import network_from_roads
+    from jnrisk.network.roads import network_from_roads
 
     roads = roads_from_osm(path, mode, to_crs=to_crs, bounding_box=bounding_box)
     return network_from_roads(roads, mode, **kwargs)
