@@ -15,7 +15,13 @@ import numpy as np
 
 from jnrisk._errors import CRSError, JnriskWarning
 
-__all__ = ["local_utm_crs", "suggest_crs", "lonlat_bounds", "warn_outside_area_of_use"]
+__all__ = [
+    "local_utm_crs",
+    "lonlat_bounds",
+    "project_to_local",
+    "suggest_crs",
+    "warn_outside_area_of_use",
+]
 
 _WGS84 = "EPSG:4326"
 #: Data may reach this far [degrees] past a CRS's area of use before a warning: a city that
@@ -188,10 +194,52 @@ def warn_outside_area_of_use(data: Any, crs: Any, *, name: str) -> None:
         area = crs_obj.area_of_use
         warnings.warn(
             f"{name}: the data reach {far:.2f} degrees outside the area of use of "
-            f"{crs_obj.to_string()} ({area.name.rstrip('.')}; lon {area.west:g}..{area.east:g}, "
+            f"{crs_obj.to_string()} (lon {area.west:g}..{area.east:g}, "
             f"lat {area.south:g}..{area.north:g}), so distances and areas are distorted. "
             f"Use a CRS that fits the data, e.g. {suggest_crs(bounds)} "
             f"(gdf.to_crs('{suggest_crs(bounds)}')).",
             JnriskWarning,
             stacklevel=3,
         )
+
+
+def project_to_local(gdf: Any, crs: Any = None, *, name: str) -> Any:
+    """Project a GeoDataFrame to ``crs``, or (``crs=None``) to a projected CRS that fits it.
+
+    Without ``crs``: ``jnrisk.ANALYSIS_CRS`` (EPSG:4548) for data inside its area of use
+    (Jinan and the rest of its 3-degree zone), else the UTM zone of the data's centroid
+    (:func:`suggest_crs`). A given ``crs`` that does not cover the data draws a
+    :class:`~jnrisk.JnriskWarning`. ``"utm"`` asks for the local UTM zone.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> helsinki = gpd.GeoDataFrame(geometry=[Point(24.94, 60.17)], crs="EPSG:4326")
+    >>> project_to_local(helsinki, name="roads").crs.to_string()
+    'EPSG:32635'
+    """
+    if gdf.crs is None:
+        raise CRSError(
+            f"{name} has no CRS, so its location is unknown; set it first, e.g. "
+            f"{name}.set_crs('EPSG:4326') for longitude/latitude."
+        )
+    if crs is None:
+        target = suggest_crs(gdf)
+        if target is None:
+            raise CRSError(
+                f"{name}: cannot tell where the data lie (no finite coordinates); pass a "
+                f"projected CRS explicitly."
+            )
+    elif isinstance(crs, str) and crs.lower() == "utm":
+        target = local_utm_crs(gdf)
+    else:
+        target = _as_crs(crs)
+        if not target.is_projected:
+            raise CRSError(
+                f"{name}: {target.to_string()} is not a projected CRS; distances need metres. "
+                f"Use {suggest_crs(gdf) or 'a projected CRS'} (or leave the CRS unset to pick "
+                f"one that fits the data)."
+            )
+        warn_outside_area_of_use(gdf, target, name=name)
+    return gdf.to_crs(target)
