@@ -171,3 +171,24 @@ def test_closed_arcs_is_public_and_follows_reversal():
     rev = net.reversed()
     closed = rev.closed_arcs([2])  # original arc 2 (1 -> 2) is reversed arc 2 -> 1
     assert rev.arc_edge[closed].tolist() == [2]
+
+
+def test_walking_coverage_walks_to_the_shelter_on_directed_networks():
+    """Costs are block -> shelter (as in the allocation), also where arcs are one-way."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from jnrisk.shelters.coverage import shelter_coverage, walking_costs
+
+    crs = "EPSG:4548"
+    # 0 -> 1 is 100 m, 1 -> 0 is 900 m; block at node 0, shelter at node 1
+    net = RoadNetwork.from_csr([0, 1, 2], [1, 0], [100.0, 900.0], x=[5e5, 5e5 + 100.0],
+                               y=[4e6, 4e6], crs=crs)
+    blocks = gpd.GeoDataFrame({"persons": [10]}, geometry=[Point(5e5, 4e6)], crs=crs)
+    shel = gpd.GeoDataFrame({"class": ["emergency"]}, geometry=[Point(5e5 + 100.0, 4e6)],
+                            crs=crs)
+    assert walking_costs(net, blocks, shel, cutoff_m=1000.0)["cost_m"].tolist() == [100.0]
+    far = shelter_coverage(blocks, shel, net, radius_m={"emergency": 50.0}).blocks
+    near = shelter_coverage(blocks, shel, net, radius_m={"emergency": 500.0}).blocks
+    assert far["dist_emergency_m"].tolist() == [100.0]  # beyond the radius: nearest_source
+    assert near["dist_emergency_m"].tolist() == [100.0] and near["covered_emergency"].all()

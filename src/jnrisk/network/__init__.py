@@ -14,6 +14,7 @@ nearest facilities, snapping.
 from __future__ import annotations
 
 from jnrisk.network._checks import require_network
+from jnrisk.network._csr import csr_from_arcs
 from jnrisk.network.graph import MODES, SOURCES, RoadNetwork
 from jnrisk.network.osm import network_from_osm, roads_from_osm
 from jnrisk.network.roads import (
@@ -31,6 +32,7 @@ __all__ = [
     "SOURCES",
     "WALK_EXCLUDED_CLASSES",
     "RoadNetwork",
+    "csr_from_arcs",
     "SnapResult",
     "network_from_osm",
     "network_from_roads",

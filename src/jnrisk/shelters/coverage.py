@@ -474,6 +474,7 @@ def scenario_shelter_demand(
         Optional precomputed long-format table (``origin``, ``dest``, ``cost_m``).
     """
     from jnrisk.allocation import solve_transport
+    from jnrisk.network import csr_from_arcs
 
     _validate.same_crs(blocks=blocks, shelters=shelters)
     demand_f = _validate.non_negative_values(blocks, demand_col, name="blocks")
@@ -502,10 +503,8 @@ def scenario_shelter_demand(
     cst = costs["cost_m"].to_numpy(dtype=np.float64)
     keep = (cst <= max_walk_m) & usable[d]
     o, d, cst = o[keep], d[keep], cst[keep]
-    order = np.lexsort((cst, o))
+    indptr, order = csr_from_arcs(o, len(blocks), keys=(cst,))
     o, d, cst = o[order], d[order], cst[order]
-    indptr = np.zeros(len(blocks) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(o, minlength=len(blocks)), out=indptr[1:])
     cap_use = np.where(usable, cap, 0)
     sol = solve_transport(demand, cap_use, indptr, d, cst)
     flow = np.asarray(sol.flow, dtype=np.int64)
