@@ -2,8 +2,9 @@
 
 Distances and areas need metres. A transverse Mercator zone (UTM, 6 degrees wide) keeps the
 scale error below 0.1 % inside its zone, so a city analysed in the UTM zone of its own
-centroid gets straight-line distances within 0.1 % of geodesic ones. Jinan keeps its
-national 3-degree Gauss-Kruger zone (``jnrisk.ANALYSIS_CRS``, EPSG:4548), which is tighter.
+centroid gets straight-line distances within 0.1 % of geodesic ones
+(docs/references.md#utm-scale-error). Jinan keeps its national 3-degree Gauss-Kruger zone
+(``jnrisk.ANALYSIS_CRS``, EPSG:4548), which is tighter.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ __all__ = [
 
 _WGS84 = "EPSG:4326"
 #: Data may reach this far [degrees] past a CRS's area of use before a warning: a city that
-#: straddles a UTM zone border by a few kilometres is still within 0.1 % scale error.
+#: straddles a UTM zone border by a few kilometres keeps a scale error below 0.15 %
+#: (docs/references.md#area-of-use-tolerance).
 AREA_OF_USE_TOLERANCE_DEG = 0.5
 
 

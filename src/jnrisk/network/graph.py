@@ -371,15 +371,15 @@ class RoadNetwork:
         return s
 
     @staticmethod
-    def _cutoff(cutoff_m: Any) -> float:
+    def _cutoff(cutoff_m: Any, name: str = "cutoff_m") -> float:
         if not isinstance(cutoff_m, numbers.Real) or isinstance(cutoff_m, bool | np.bool_):
             raise ConfigError(
-                f"cutoff_m={cutoff_m!r}; give a number >= 0 (metres, or seconds for "
+                f"{name}={cutoff_m!r}; give a number >= 0 (metres, or seconds for "
                 f"weight='time_s'; np.inf for no limit)."
             )
         c = float(cutoff_m)
         if np.isnan(c) or c < 0:
-            raise DataError(f"cutoff_m is {c}; it must be >= 0 (np.inf for no limit).")
+            raise DataError(f"{name} is {c}; it must be >= 0 (np.inf for no limit).")
         return c
 
     # ------------------------------------------------------------------ queries

@@ -54,38 +54,33 @@ def _ends(net: Any, ends: Any, *, name: str) -> tuple[np.ndarray, np.ndarray | N
     return node, leg
 
 
-def _groups(inv: np.ndarray, n_unique: int) -> tuple[np.ndarray, np.ndarray]:
-    """(ptr, members): positions sharing unique value ``k`` are ``members[ptr[k]:ptr[k+1]]``."""
-    ptr, members = csr_from_arcs(inv, n_unique)
-    return ptr, members
+def _fan_out(cols_u: np.ndarray, groups: tuple[np.ndarray, np.ndarray]):
+    """Entries on unique destination ``cols_u[i]`` -> one entry per destination position.
+
+    ``groups = (ptr, members)``: the positions on unique node ``k`` are
+    ``members[ptr[k]:ptr[k+1]]`` (:func:`csr_from_arcs` of the inverse index). Returns the
+    positions, the entry each came from (None when every node has one position) and the
+    running count of output entries (to move a CSR ``indptr`` along)."""
+    ptr, members = groups
+    count = ptr[cols_u + 1] - ptr[cols_u]
+    if (count == 1).all():
+        return members[ptr[cols_u]], None, None
+    src = np.repeat(np.arange(cols_u.size), count)
+    within = np.arange(src.size) - np.repeat(np.cumsum(count) - count, count)
+    running = np.concatenate([[0], np.cumsum(count)])
+    return members[ptr[cols_u][src] + within], src, running
 
 
-def _expand(a_u, b_u, v, a_groups, b_groups):
-    """Pairs of unique nodes -> pairs of positions (every origin x destination on them)."""
-    aptr, amem = a_groups
-    bptr, bmem = b_groups
-    na = aptr[a_u + 1] - aptr[a_u]
-    nb = bptr[b_u + 1] - bptr[b_u]
-    if (na == 1).all() and (nb == 1).all():
-        return amem[aptr[a_u]], bmem[bptr[b_u]], v
-    k = na * nb
-    idx = np.repeat(np.arange(a_u.size), k)
-    within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-    p = within // nb[idx]
-    q = within % nb[idx]
-    return amem[aptr[a_u][idx] + p], bmem[bptr[b_u][idx] + q], v[idx]
-
-
-def _search(net, from_u, to_u, cutoff, weight, closed_edges, *, reverse):
-    """Network costs between two sets of distinct nodes: (from index, to index, cost)."""
-    g = net.reversed() if reverse and not net.is_symmetric else net
-    d = g.distances(from_u, cutoff, weight=weight, closed_edges=closed_edges)
-    pos_of_node = np.full(net.n_nodes, -1, dtype=np.int64)
-    pos_of_node[to_u] = np.arange(to_u.size)
-    hit_to = pos_of_node[d.indices]
-    hit = hit_to >= 0
-    from_i = np.repeat(np.arange(from_u.size, dtype=np.int64), np.diff(d.indptr))[hit]
-    return from_i, hit_to[hit], d.data[hit]
+def _unique_node_costs(net, u_o, inv_o, u_d, o_node, cutoff, weight, closed_edges, direction):
+    """Origins (all positions) x unique destination nodes, as a CSR matrix: one bounded
+    search per distinct node of the searched side; scipy's row/column selection (which keeps
+    explicit zeros) picks the wanted entries."""
+    if direction == "from_origins":
+        d = net.distances(u_o, cutoff, weight=weight, closed_edges=closed_edges)
+        return d[:, u_d][inv_o]
+    g = net if net.is_symmetric else net.reversed()
+    d = g.distances(u_d, cutoff, weight=weight, closed_edges=closed_edges)
+    return d.T.tocsr()[o_node]
 
 
 def od_cost_matrix(
@@ -110,9 +105,8 @@ def od_cost_matrix(
     import scipy.sparse as sp
 
     check_option(direction, DIRECTIONS, name="direction")
-    w = net._weights(weight)  # validates weight
-    del w
-    limit = net._cutoff(cutoff)
+    net._weights(weight)  # unknown weight, or time_s on a network without times
+    limit = net._cutoff(cutoff, name="cutoff")
     o_node, o_leg = _ends(net, origins, name="origins")
     d_node, d_leg = _ends(net, destinations, name="destinations")
     legs = [leg for leg in (o_leg, d_leg) if leg is not None and leg.size and leg.max() > 0]
@@ -135,21 +129,22 @@ def od_cost_matrix(
         net_limit -= float(d_leg.min())
     if net_limit != limit:
         net_limit = max(net_limit * (1.0 + _CUTOFF_MARGIN), 0.0)
-    if direction == "from_origins":
-        a_u, b_u, v = _search(net, u_o, u_d, net_limit, weight, closed_edges, reverse=False)
-    else:
-        b_u, a_u, v = _search(net, u_d, u_o, net_limit, weight, closed_edges, reverse=True)
-    rows, cols, cost = _expand(
-        a_u, b_u, v, _groups(inv_o.ravel(), u_o.size), _groups(inv_d.ravel(), u_d.size)
+    m = _unique_node_costs(
+        net, u_o, inv_o.ravel(), u_d, o_node, net_limit, weight, closed_edges, direction
     )
+    indptr = m.indptr.astype(np.int64)
+    cols, src, running = _fan_out(m.indices.astype(np.int64), csr_from_arcs(inv_d.ravel(), u_d.size))
+    cost = m.data if src is None else m.data[src]
+    if running is not None:
+        indptr = running[indptr]
     if o_leg is not None or d_leg is not None:
         if o_leg is not None:
-            cost = o_leg[rows] + cost
+            cost = o_leg[np.repeat(np.arange(n_o), np.diff(indptr))] + cost
         if d_leg is not None:
             cost = cost + d_leg[cols]
         keep = cost <= limit
-        rows, cols, cost = rows[keep], cols[keep], cost[keep]
-    indptr, order = csr_from_arcs(rows, n_o, keys=(cols,))
-    out = sp.csr_matrix((cost[order], cols[order], indptr), shape=(n_o, n_d))
-    out.has_sorted_indices = True
+        indptr = np.concatenate([[0], np.cumsum(keep)])[indptr]
+        cols, cost = cols[keep], cost[keep]
+    out = sp.csr_matrix((cost, cols, indptr), shape=(n_o, n_d))
+    out.sort_indices()  # columns by destination position (explicit zeros stay)
     return out
