@@ -113,7 +113,7 @@ def test_od_costs_bad_input():
         net.od_costs([0], [1], 10.0, direction="both")
     with pytest.raises(ConfigError, match="cutoff='far'"):
         net.od_costs([0], [1], "far")
-    with pytest.raises(DataError, match=r"destinations: node indices outside 0..1 at row \[1\]"):
+    with pytest.raises(DataError, match=r"destinations hold node indices outside 0..1 at row \[1\]"):
         net.od_costs([0], [1, 5], 10.0)
     with pytest.raises(SchemaError, match="origins"):
         net.od_costs([0.5], [1], 10.0)

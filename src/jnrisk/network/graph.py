@@ -351,20 +351,21 @@ class RoadNetwork:
             edge_closed[c] = True
         return edge_closed[self.arc_edge]
 
-    def _sources(self, sources: Any) -> np.ndarray:
+    def _sources(self, sources: Any, name: str = "sources") -> np.ndarray:
+        """Node indices (a 1-D int64 array) checked against ``0..n_nodes-1``."""
         s = np.asarray(sources)
         if s.ndim == 0:
             s = s.reshape(1)
-        if s.size and not np.issubdtype(s.dtype, np.integer):
+        if s.ndim != 1 or (s.size and not np.issubdtype(s.dtype, np.integer)):
             raise SchemaError(
-                f"sources has dtype {s.dtype}; give node indices (int, 0..{self.n_nodes - 1}), "
-                f"e.g. snap_points(net, shelters).node."
+                f"{name} has dtype {s.dtype} and shape {s.shape}; give node indices (a 1-D "
+                f"int array, 0..{self.n_nodes - 1}), e.g. snap_points(net, shelters).node."
             )
-        s = s.astype(np.int64).ravel()
+        s = s.astype(np.int64)
         bad = np.flatnonzero((s < 0) | (s >= self.n_nodes))
         if bad.size:
             raise DataError(
-                f"sources hold node indices outside 0..{self.n_nodes - 1} at "
+                f"{name} hold node indices outside 0..{self.n_nodes - 1} at "
                 f"{describe_rows(bad)} (e.g. {s[bad[0]]}); these are node positions, not "
                 f"node_id values (map ids with np.searchsorted(net.node_id, ids))."
             )

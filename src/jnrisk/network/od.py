@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from jnrisk._errors import ConfigError, DataError, SchemaError
+from jnrisk._errors import ConfigError, DataError
 from jnrisk._validate import describe_rows
 from jnrisk.network._checks import check_option
 from jnrisk.network._csr import csr_from_arcs
@@ -31,23 +31,11 @@ def _ends(net: Any, ends: Any, *, name: str) -> tuple[np.ndarray, np.ndarray | N
     from jnrisk.network.snap import SnapResult
 
     if isinstance(ends, SnapResult):
-        node = np.asarray(ends.node)
+        node = net._sources(ends.node, name=name)
         leg = np.asarray(ends.snap_distance_m, dtype=np.float64)
     else:
-        node = np.atleast_1d(np.asarray(ends))
+        node = net._sources(ends, name=name)
         leg = None
-    if node.ndim != 1 or (node.size and not np.issubdtype(node.dtype, np.integer)):
-        raise SchemaError(
-            f"{name} has dtype {node.dtype} and shape {node.shape}; give node indices (a 1-D "
-            f"int array, 0..{net.n_nodes - 1}) or the SnapResult of snap_points(net, points)."
-        )
-    node = node.astype(np.int64, copy=False)
-    bad = np.flatnonzero((node < 0) | (node >= net.n_nodes))
-    if bad.size:
-        raise DataError(
-            f"{name}: node indices outside 0..{net.n_nodes - 1} at {describe_rows(bad)} "
-            f"(e.g. {node[bad[0]]}); these are node positions, not node_id values."
-        )
     if leg is not None and not (np.isfinite(leg).all() and (leg >= 0).all()):
         bad = np.flatnonzero(~(np.isfinite(leg) & (leg >= 0)))
         raise DataError(f"{name}: snap distances are NaN or negative at {describe_rows(bad)}.")
