@@ -77,7 +77,8 @@ def lonlat_bounds(data: Any, crs: Any = None) -> tuple[float, float, float, floa
         return None
     src = _as_crs(src)
     if src.is_geographic:
-        return bounds
+        ok = -180 <= w <= e <= 180 and -90 <= s <= n <= 90
+        return bounds if ok else None
     from pyproj import Transformer
 
     tr = Transformer.from_crs(src, _WGS84, always_xy=True)
@@ -149,13 +150,13 @@ def suggest_crs(data: Any) -> str | None:
 
     try:
         bounds = lonlat_bounds(data)
-    except Exception:  # a broken CRS must not hide the error being reported
+        if bounds is None:
+            return None
+        if _outside(bounds, _as_crs(ANALYSIS_CRS)) == 0.0:
+            return ANALYSIS_CRS
+        return local_utm_crs(bounds).to_string()
+    except Exception:  # odd data must not hide the error being reported
         return None
-    if bounds is None:
-        return None
-    if _outside(bounds, _as_crs(ANALYSIS_CRS)) == 0.0:
-        return ANALYSIS_CRS
-    return local_utm_crs(bounds).to_string()
 
 
 def _outside(bounds: tuple[float, float, float, float], crs: Any) -> float:

@@ -117,3 +117,12 @@ def test_bundled_jinan_keeps_its_gauss_kruger_crs():
         with pytest.warns(JnriskWarning, match="area of use of EPSG:32635"):
             far = jinan(2023, crs="EPSG:32635")  # a CRS is given: used, with a warning
         assert far.roads.crs.to_epsg() == 32635 and far.shelters.crs.to_epsg() == 32635
+
+
+def test_suggestion_never_hides_the_error():
+    """Coordinates that are no longitude/latitude under EPSG:4326: no suggestion, and the
+    geographic-CRS error is still the one reported."""
+    odd = gpd.GeoDataFrame(geometry=[LineString([(25, 75), (65, 95)])], crs="EPSG:4326")
+    assert suggest_crs(odd) is None
+    with pytest.raises(CRSError, match=r"geographic CRS \(EPSG:4326.*estimate_utm_crs"):
+        network_from_roads(odd, "walk")
