@@ -146,85 +146,10 @@ class RoadNetwork:
         array([[ 0., 10., 15.]])
         """
         start = time.perf_counter()
-        problems = Problems("RoadNetwork.from_csr")
-        indptr_a = np.asarray(indptr)
-        indices_a = np.asarray(indices)
-        weight_a = np.asarray(weight_m)
-        for name, arr in (("indptr", indptr_a), ("indices", indices_a)):
-            if arr.ndim != 1 or not (arr.size == 0 or np.issubdtype(arr.dtype, np.integer)):
-                raise SchemaError(
-                    f"RoadNetwork.from_csr: {name} must be a 1-D integer array, got dtype "
-                    f"{arr.dtype} with shape {arr.shape}; convert with np.asarray(..., np.int64)."
-                )
-        if indptr_a.size == 0:
-            raise DataError(
-                "RoadNetwork.from_csr: indptr is empty; it needs n_nodes + 1 >= 2 entries "
-                "(an empty network cannot be routed)."
-            )
+        indptr_a, indices_a, weight_a, xa, ya = _check_csr_arrays(
+            indptr, indices, weight_m, time_s, x, y
+        )
         n = indptr_a.size - 1
-        if n == 0:
-            problems.add("indptr has 1 entry, so the network has 0 nodes; add nodes.")
-        if indptr_a[0] != 0:
-            problems.add(f"indptr[0] is {indptr_a[0]}, expected 0.")
-        if indptr_a[-1] != indices_a.size:
-            problems.add(
-                f"indptr[-1] is {indptr_a[-1]} but indices has {indices_a.size} entries; "
-                f"they must be equal."
-            )
-        falling = np.flatnonzero(np.diff(indptr_a) < 0)
-        if falling.size:
-            problems.add(f"indptr decreases at positions {describe_rows(falling + 1)}.")
-        if weight_a.shape != indices_a.shape:
-            problems.add(
-                f"weight_m has shape {weight_a.shape} but indices has {indices_a.shape}; "
-                f"give one weight per arc."
-            )
-        out = np.flatnonzero((indices_a < 0) | (indices_a >= max(n, 0)))
-        if out.size:
-            problems.add(
-                f"indices outside 0..{n - 1} at arc {describe_rows(out)} "
-                f"(e.g. {indices_a[out[0]]})."
-            )
-        problems.raise_if_any(DataError)
-        weights = [("weight_m", weight_a)]
-        if time_s is not None:
-            time_a = np.asarray(time_s)
-            if time_a.shape != indices_a.shape:
-                raise DataError(
-                    f"RoadNetwork.from_csr: time_s has shape {time_a.shape} but indices has "
-                    f"{indices_a.shape}; give one time per arc."
-                )
-            weights.append(("time_s", time_a))
-        for name, arr in weights:
-            if not np.issubdtype(arr.dtype, np.number):
-                raise SchemaError(
-                    f"RoadNetwork.from_csr: {name} has dtype {arr.dtype}, expected numbers."
-                )
-            vals = arr.astype(np.float64)
-            bad = np.flatnonzero(~np.isfinite(vals))
-            if bad.size:
-                problems.add(f"{name} is NaN or infinite at arc {describe_rows(bad)}.")
-            neg = np.flatnonzero(vals < 0)
-            if neg.size:
-                problems.add(
-                    f"{name} is negative at arc {describe_rows(neg)} (e.g. {vals[neg[0]]:g}); "
-                    f"Dijkstra needs weights >= 0."
-                )
-        if (x is None) != (y is None):
-            problems.add("give both x and y node coordinates, or neither.")
-        xa = ya = None
-        if x is not None and y is not None:
-            xa = np.asarray(x, dtype=np.float64)
-            ya = np.asarray(y, dtype=np.float64)
-            if xa.shape != (n,) or ya.shape != (n,):
-                problems.add(
-                    f"x and y must have one value per node ({n}), got shapes "
-                    f"{xa.shape} and {ya.shape}."
-                )
-            elif not (np.isfinite(xa).all() and np.isfinite(ya).all()):
-                bad = np.flatnonzero(~(np.isfinite(xa) & np.isfinite(ya)))
-                problems.add(f"x/y are NaN or infinite at node {describe_rows(bad)}.")
-        problems.raise_if_any(DataError)
         if mode is not None:
             check_option(mode, MODES, name="mode")
         crs_obj = None
@@ -780,6 +705,91 @@ class RoadNetwork:
         out.update(dict(self.build_info))
         return out
 
+
+
+def _check_csr_arrays(indptr, indices, weight_m, time_s, x, y):
+    """Validated ``(indptr, indices, weight_m, x, y)`` arrays for :meth:`RoadNetwork.from_csr`
+    (every problem collected, then one error)."""
+    problems = Problems("RoadNetwork.from_csr")
+    indptr_a = np.asarray(indptr)
+    indices_a = np.asarray(indices)
+    weight_a = np.asarray(weight_m)
+    for name, arr in (("indptr", indptr_a), ("indices", indices_a)):
+        if arr.ndim != 1 or not (arr.size == 0 or np.issubdtype(arr.dtype, np.integer)):
+            raise SchemaError(
+                f"RoadNetwork.from_csr: {name} must be a 1-D integer array, got dtype "
+                f"{arr.dtype} with shape {arr.shape}; convert with np.asarray(..., np.int64)."
+            )
+    if indptr_a.size == 0:
+        raise DataError(
+            "RoadNetwork.from_csr: indptr is empty; it needs n_nodes + 1 >= 2 entries "
+            "(an empty network cannot be routed)."
+        )
+    n = indptr_a.size - 1
+    if n == 0:
+        problems.add("indptr has 1 entry, so the network has 0 nodes; add nodes.")
+    if indptr_a[0] != 0:
+        problems.add(f"indptr[0] is {indptr_a[0]}, expected 0.")
+    if indptr_a[-1] != indices_a.size:
+        problems.add(
+            f"indptr[-1] is {indptr_a[-1]} but indices has {indices_a.size} entries; "
+            f"they must be equal."
+        )
+    falling = np.flatnonzero(np.diff(indptr_a) < 0)
+    if falling.size:
+        problems.add(f"indptr decreases at positions {describe_rows(falling + 1)}.")
+    if weight_a.shape != indices_a.shape:
+        problems.add(
+            f"weight_m has shape {weight_a.shape} but indices has {indices_a.shape}; "
+            f"give one weight per arc."
+        )
+    out = np.flatnonzero((indices_a < 0) | (indices_a >= max(n, 0)))
+    if out.size:
+        problems.add(
+            f"indices outside 0..{n - 1} at arc {describe_rows(out)} "
+            f"(e.g. {indices_a[out[0]]})."
+        )
+    problems.raise_if_any(DataError)
+    weights = [("weight_m", weight_a)]
+    if time_s is not None:
+        time_a = np.asarray(time_s)
+        if time_a.shape != indices_a.shape:
+            raise DataError(
+                f"RoadNetwork.from_csr: time_s has shape {time_a.shape} but indices has "
+                f"{indices_a.shape}; give one time per arc."
+            )
+        weights.append(("time_s", time_a))
+    for name, arr in weights:
+        if not np.issubdtype(arr.dtype, np.number):
+            raise SchemaError(
+                f"RoadNetwork.from_csr: {name} has dtype {arr.dtype}, expected numbers."
+            )
+        vals = arr.astype(np.float64)
+        bad = np.flatnonzero(~np.isfinite(vals))
+        if bad.size:
+            problems.add(f"{name} is NaN or infinite at arc {describe_rows(bad)}.")
+        neg = np.flatnonzero(vals < 0)
+        if neg.size:
+            problems.add(
+                f"{name} is negative at arc {describe_rows(neg)} (e.g. {vals[neg[0]]:g}); "
+                f"Dijkstra needs weights >= 0."
+            )
+    if (x is None) != (y is None):
+        problems.add("give both x and y node coordinates, or neither.")
+    xa = ya = None
+    if x is not None and y is not None:
+        xa = np.asarray(x, dtype=np.float64)
+        ya = np.asarray(y, dtype=np.float64)
+        if xa.shape != (n,) or ya.shape != (n,):
+            problems.add(
+                f"x and y must have one value per node ({n}), got shapes "
+                f"{xa.shape} and {ya.shape}."
+            )
+        elif not (np.isfinite(xa).all() and np.isfinite(ya).all()):
+            bad = np.flatnonzero(~(np.isfinite(xa) & np.isfinite(ya)))
+            problems.add(f"x/y are NaN or infinite at node {describe_rows(bad)}.")
+    problems.raise_if_any(DataError)
+    return indptr_a, indices_a, weight_a, xa, ya
 
 
 def _scan_budget(method: str) -> tuple[float, int]:
