@@ -88,28 +88,41 @@ def _crs_of(obj: Any) -> Any:
     return crs
 
 
+def _crs_fix(obj: Any, name: str) -> str:
+    """``.to_crs('<a CRS that fits the data>')`` for messages (the local one when known)."""
+    from jnrisk._crs import suggest_crs
+
+    fit = suggest_crs(obj)
+    if fit is None:
+        return f"{name}.to_crs({name}.estimate_utm_crs()) (the local UTM zone)"
+    return f"{name}.to_crs('{fit}') (a projected CRS that fits these data)"
+
+
 def metric_crs(obj: Any, *, name: str) -> Any:
-    """Check that ``obj.crs`` is set, projected and in metres; return it as a ``pyproj.CRS``."""
+    """Check that ``obj.crs`` is set, projected and in metres; return it as a ``pyproj.CRS``.
+
+    Error messages suggest a CRS that fits the data's location (``jnrisk._crs.suggest_crs``).
+    """
     from pyproj import CRS
 
     crs = _crs_of(obj)
+    var = name if name.isidentifier() else "gdf"
     if crs is None:
         raise CRSError(
-            f"{name} has no CRS. Set it with gdf.set_crs('EPSG:4326') (or the CRS the "
-            f"coordinates are really in), then project with gdf.to_crs(jnrisk.ANALYSIS_CRS)."
+            f"{name} has no CRS. Set it with {var}.set_crs('EPSG:4326') (or the CRS the "
+            f"coordinates are really in), then project with {_crs_fix(obj, var)}."
         )
     crs = CRS.from_user_input(crs)
     if not crs.is_projected:
         raise CRSError(
             f"{name} is in a geographic CRS ({crs.to_string()}, degrees); distances and areas "
-            f"need metres. Project it first: gdf.to_crs(jnrisk.ANALYSIS_CRS) "
-            f"(EPSG:4548 for Jinan) or gdf.to_crs(gdf.estimate_utm_crs())."
+            f"need metres. Project it first: {_crs_fix(obj, var)}."
         )
     unit = crs.axis_info[0].unit_name if crs.axis_info else "unknown"
     if unit not in ("metre", "meter"):
         raise CRSError(
             f"{name} is in {crs.to_string()} whose unit is {unit!r}, not metres. "
-            f"Project it with gdf.to_crs(jnrisk.ANALYSIS_CRS)."
+            f"Project it with {_crs_fix(obj, var)}."
         )
     return crs
 
@@ -136,7 +149,8 @@ def same_crs(**objects: Any) -> Any:
             raise CRSError(
                 f"{name} is in {crs.to_string()} but {first_name} is in "
                 f"{first_crs.to_string()}; bring them to one CRS with "
-                f"{name}.to_crs({first_name}.crs)."
+                f"{name}.to_crs({first_name}.crs) (GeoDataFrames and RoadNetwork both have "
+                f".to_crs)."
             )
     return first_crs
 

@@ -255,7 +255,12 @@ def _resolve_dir(data_dir: str | os.PathLike[str] | None) -> Path:
     return d.resolve()
 
 
-def jinan(year: int = 2024, *, data_dir: str | os.PathLike[str] | None = None) -> JinanCity:
+def jinan(
+    year: int = 2024,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    crs: Any = None,
+) -> JinanCity:
     """Load the Jinan city (real frame + synthetic layers) for ``year``.
 
     Parameters
@@ -266,6 +271,11 @@ def jinan(year: int = 2024, *, data_dir: str | os.PathLike[str] | None = None) -
     data_dir
         Folder with the layer files; default :func:`data_path` (the bundled city). When it has
         a ``MANIFEST.json``, file checksums and the generator seed are checked.
+    crs
+        Projected CRS of the vector layers. By default one that fits the data
+        (``jnrisk._crs.suggest_crs`` of the boundary): EPSG:4548 (``ANALYSIS_CRS``) for Jinan,
+        the local UTM zone for another city's folder. A CRS that does not cover the data
+        draws a :class:`~jnrisk.JnriskWarning`. Rasters keep the CRS of their files.
 
     Returns
     -------
@@ -297,24 +307,25 @@ def jinan(year: int = 2024, *, data_dir: str | os.PathLike[str] | None = None) -
     if manifest.is_file():  # re-checked whenever any file in the folder changes
         _check_manifest_cached(tuple(_stat_key(p) for p in sorted(d.iterdir()) if p.is_file()))
 
+    target = _target_crs(d, crs)
     raw: dict[str, Any] = {}
     crs_seen: dict[str, str] = {}
     for field, (fn, layer, cols) in _VECTORS.items():
-        crs, gdf = _load_vector_cached(_stat_key(d / fn), layer)
+        file_crs, gdf = _load_vector_cached(_stat_key(d / fn), layer, target)
         where = f"{d / fn}" + (f" (layer {layer!r})" if layer else "")
         missing = [c for c in cols if c not in gdf.columns]
         if missing:
             raise SchemaError(f"{where}: missing column(s) {missing}; it has "
                               f"{list(gdf.columns)[:20]}. The schema of each layer is in "
                               f"data/README.md; rename the columns or {_FIX}.")
-        if crs_seen and crs not in crs_seen.values():
+        if crs_seen and file_crs not in crs_seen.values():
             first, first_crs = next(iter(crs_seen.items()))
             raise DataFileError(
-                f"vector layers are in different CRSs: {where} is in {crs} but {first} is in "
+                f"vector layers are in different CRSs: {where} is in {file_crs} but {first} is in "
                 f"{first_crs}. Write every exchange file in {EXCHANGE_CRS} "
                 f"(gdf.to_crs('{EXCHANGE_CRS}')) or {_FIX}."
             )
-        crs_seen[where] = crs
+        crs_seen[where] = file_crs
         raw[field] = gdf
     out: dict[str, Any] = {field: gdf.copy() for field, gdf in raw.items()}
     census = _read_table_cached(_stat_key(d / _TABLES["census"])).copy()
@@ -334,11 +345,45 @@ def jinan(year: int = 2024, *, data_dir: str | os.PathLike[str] | None = None) -
                      facts=tables["facts"], waterlogging_sections=tables["waterlogging_sections"])
 
 
+def _target_crs(d: Path, crs: Any) -> str:
+    """The vector layers' CRS: ``crs`` if given (checked against the data), else one that fits
+    the boundary layer (EPSG:4548 for Jinan, the local UTM zone elsewhere)."""
+    from pyproj import CRS
+
+    from jnrisk._crs import suggest_crs, warn_outside_area_of_use
+
+    fn, layer, _ = _VECTORS["boundary"]
+    key = _stat_key(d / fn)
+    if crs is None:
+        return _suggested_crs_cached(key, layer)
+    boundary = _read_vector(key, layer)
+    try:
+        target = CRS.from_user_input(crs)
+    except Exception as exc:  # pyproj raises its own CRSError on unknown input
+        raise ConfigError(f"crs={crs!r} is not a CRS pyproj knows ({exc}).") from None
+    if not target.is_projected:
+        raise ConfigError(
+            f"crs={crs!r} is not a projected CRS; distances and areas need metres. Use "
+            f"{suggest_crs(boundary) or ANALYSIS_CRS} or leave crs unset."
+        )
+    warn_outside_area_of_use(boundary, target, name=str(d / fn))
+    return target.to_string()
+
+
+@functools.lru_cache(maxsize=8)
+def _suggested_crs_cached(key: tuple[str, int, int], layer: str | None) -> str:
+    from jnrisk._crs import suggest_crs
+
+    return suggest_crs(_read_vector(key, layer)) or ANALYSIS_CRS
+
+
 @functools.lru_cache(maxsize=32)
-def _load_vector_cached(key: tuple[str, int, int], layer: str | None) -> tuple[str, Any]:
-    """(CRS of the file, the layer projected to the analysis CRS); one cached copy per file."""
+def _load_vector_cached(
+    key: tuple[str, int, int], layer: str | None, target: str = ANALYSIS_CRS
+) -> tuple[str, Any]:
+    """(CRS of the file, the layer projected to ``target``); one cached copy per file."""
     gdf = _read_vector(key, layer)
-    return gdf.crs.to_string(), gdf.to_crs(ANALYSIS_CRS)
+    return gdf.crs.to_string(), gdf.to_crs(target)
 
 
 def verify(data_dir: str | os.PathLike[str] | None = None, *, regenerate: bool = False,

@@ -28,20 +28,15 @@ def test_snap_both_matches_kdtree(rng):
     np.testing.assert_array_equal(np.concatenate([got[0][1], got[1][1]]), dist)
 
 
-@pytest.mark.parametrize("mode", ["walk", "csr"])  # shelters' rows as they are / reversed
+@pytest.mark.parametrize("mode", ["walk", None])  # shelters' rows as they are / reversed
 def test_block_on_a_shelter_node_keeps_its_zero_metre_arc(mode):
-    import dataclasses
-
-    from jnrisk.allocation.allocate import _block_shelter_arcs
+    from jnrisk.allocation.allocate import _walk_costs
 
     # 0 -100- 1 -100- 2 (both directions); one shelter on node 1
-    net = RoadNetwork.from_csr([0, 1, 3, 4], [1, 0, 2, 1], [100.0] * 4)
-    net = dataclasses.replace(net, mode=mode)
+    net = RoadNetwork.from_csr([0, 1, 3, 4], [1, 0, 2, 1], [100.0] * 4, mode=mode)
     block_node = np.array([1, 0, 2, 1])
     block_snap = np.array([0.0, 3.0, 0.5, 7.25])
-    indptr, shel, walk = _block_shelter_arcs(
-        net, block_node, block_snap, np.array([1]), np.array([1.5]), 150.0, None
-    )
-    assert indptr.tolist() == [0, 1, 2, 3, 4] and shel.tolist() == [0, 0, 0, 0]
+    walk = _walk_costs(net, block_node, block_snap, np.array([1]), np.array([1.5]), 150.0, None)
+    assert walk.indptr.tolist() == [0, 1, 2, 3, 4] and walk.indices.tolist() == [0, 0, 0, 0]
     # snap + network + snap, exactly (no rounding detour through the sparse transpose)
-    assert walk.tolist() == [0.0 + 0.0 + 1.5, 3.0 + 100.0 + 1.5, 0.5 + 100.0 + 1.5, 7.25 + 1.5]
+    assert walk.data.tolist() == [0.0 + 0.0 + 1.5, 3.0 + 100.0 + 1.5, 0.5 + 100.0 + 1.5, 7.25 + 1.5]

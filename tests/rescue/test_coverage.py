@@ -16,7 +16,6 @@ from jnrisk.rescue import (
     drive_time_coverage as _drive_time_coverage,
 )
 from jnrisk.rescue import (
-    reverse_network,
     service_area_polygons,
     towns_not_reached,
 )
@@ -158,14 +157,14 @@ def test_polygon_area_by_hand():
     assert gdf["area_m2"].tolist() == [30_000.0, 20_000.0]
 
 
-def test_reverse_network_matches_transpose():
+def test_reversed_network_matches_transpose():
     g = make_grid_net(5, 9)
     net = g.network()
-    rev, perm = reverse_network(net)
+    rev = net.reversed()
     a = net.to_scipy("time_s").toarray()
     b = rev.to_scipy("time_s").toarray()
     np.testing.assert_array_equal(a.T, b)
-    np.testing.assert_array_equal(rev.time_s, net.time_s[perm])
+    np.testing.assert_array_equal(rev.time_s, net.time_s[rev.arc_edge])
 
 
 # ---------------------------------------------------------------------- bad input
@@ -206,7 +205,7 @@ def test_bad_inputs():
                                 y=[4_050_000.0] * 2, crs=CRS)
     with pytest.raises(ConfigError, match="time_s"):
         drive_time_coverage(walk, fac, pop, towns)
-    with pytest.raises(SchemaError, match="RoadNetwork"):
+    with pytest.raises(ConfigError, match="net must be a RoadNetwork"):
         drive_time_coverage("net", fac, pop, towns)
 
 

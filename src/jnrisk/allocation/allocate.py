@@ -275,48 +275,6 @@ def _snap_points_both(network: Any, population: Any, shelters: Any, max_snap_m: 
     return snap.node, snap.snap_distance_m
 
 
-def _block_shelter_arcs(
-    network, block_node, block_snap, shel_node, shel_snap, max_walk_m, closed_edges
-):
-    """CSR arcs (by block) of every (block, shelter) pair with walk_m <= max_walk_m."""
-
-    n_blocks = block_node.shape[0]
-    if n_blocks == 0 or shel_node.shape[0] == 0:
-        return np.zeros(n_blocks + 1, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    unodes, inv = np.unique(shel_node, return_inverse=True)
-    if network.mode == "walk":
-        net = network  # walk networks are undirected: shelter -> block = block -> shelter
-        closed = closed_edges
-    else:  # walk *to* the shelter: distances from shelters on the reversed network
-        from jnrisk.network import RoadNetwork
-
-        rev = network.to_scipy(closed_edges=closed_edges).T.tocsr()
-        net = RoadNetwork.from_csr(rev.indptr, rev.indices, rev.data)
-        closed = None
-    cutoff = max_walk_m - float(shel_snap.min()) - float(block_snap.min())
-    dist = net.distances(unodes, cutoff_m=max(cutoff, 0.0), closed_edges=closed)
-    # scipy keeps explicit zeros through .T.tocsr() and row indexing: a block on a shelter's
-    # node keeps its 0 m arc (tested)
-    rows = dist.T.tocsr()[block_node]  # blocks x unique shelter nodes
-    d = rows.data
-    arc_block = np.repeat(np.arange(n_blocks, dtype=np.int64), np.diff(rows.indptr))
-    arc_unode = rows.indices.astype(np.int64)
-    # expand unique shelter nodes to shelters
-    s_order = np.argsort(inv, kind="stable")
-    s_ptr = np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=unodes.size))])
-    counts = s_ptr[arc_unode + 1] - s_ptr[arc_unode]
-    rep = np.repeat(np.arange(arc_unode.size), counts)
-    offs = np.arange(rep.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    shel = s_order[s_ptr[arc_unode[rep]] + offs]
-    blk = arc_block[rep]
-    walk = block_snap[blk] + d[rep] + shel_snap[shel]
-    keep = walk <= max_walk_m
-    blk, shel, walk = blk[keep], shel[keep], walk[keep]
-    indptr = np.zeros(n_blocks + 1, np.int64)
-    np.cumsum(np.bincount(blk, minlength=n_blocks), out=indptr[1:])
-    return indptr, shel.astype(np.int64), walk
-
-
 def _prepare(
     population,
     shelters,
@@ -330,6 +288,9 @@ def _prepare(
     area_col,
     max_snap_m,
 ):
+    from jnrisk.network import require_network
+
+    require_network(network)
     _points(population, "population")
     _points(shelters, "shelters")
     same_crs(population=population, shelters=shelters, network=network)
@@ -344,16 +305,23 @@ def _prepare(
     persons = non_negative_values(population, persons_col, name="population", integer=True)
     capacity = _capacity(shelters, capacity_col, area_col, m2_per_person)
     (b_node, b_dist), (s_node, s_dist) = _snap_both(network, population, shelters, max_snap_m)
-    indptr, shel, walk = _block_shelter_arcs(
-        network,
-        b_node,
-        b_dist,
-        s_node,
-        s_dist,
-        float(max_walk_m),
-        closed_edges,
+    walk = _walk_costs(network, b_node, b_dist, s_node, s_dist, float(max_walk_m), closed_edges)
+    return persons, capacity, walk.indptr.astype(np.int64), walk.indices.astype(np.int64), walk.data
+
+
+def _walk_costs(network, block_node, block_snap, shel_node, shel_snap, max_walk_m, closed_edges):
+    """Blocks x shelters walk [m] = snap + network + snap, pairs within ``max_walk_m`` (walking
+    *to* the shelter: searched from the shelters)."""
+    from jnrisk.network import SnapResult
+
+    def snapped(node, dist):
+        return SnapResult(node=node, snap_distance_m=dist, too_far=np.zeros(node.size, bool),
+                          index=None)
+
+    return network.od_costs(
+        snapped(block_node, block_snap), snapped(shel_node, shel_snap), max_walk_m,
+        closed_edges=closed_edges, direction="to_destinations",
     )
-    return persons, capacity, indptr, shel, walk
 
 
 def _warm_prices(warm_start: Any, shelters: Any) -> Any:

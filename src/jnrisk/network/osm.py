@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 
 from jnrisk._errors import ConfigError, DataFileError
-from jnrisk.units import ANALYSIS_CRS
 
 __all__ = ["roads_from_osm", "network_from_osm"]
 
@@ -47,7 +46,7 @@ def roads_from_osm(
     path: str | Path,
     mode: str = "walk",
     *,
-    to_crs: Any = ANALYSIS_CRS,
+    to_crs: Any = None,
     bounding_box: Any = None,
 ):
     """Read the street network of a ``.osm.pbf`` file as a jnrisk roads GeoDataFrame.
@@ -58,8 +57,11 @@ def roads_from_osm(
         An OpenStreetMap PBF extract (e.g. from Geofabrik or BBBike).
     mode : {"walk", "drive"}
         Which pyrosm network to read (``"walking"`` or ``"driving"``).
-    to_crs : CRS, default ``jnrisk.ANALYSIS_CRS`` (EPSG:4548)
-        Metric CRS of the result; ``"utm"`` picks the local UTM zone (outside Jinan).
+    to_crs : CRS, optional
+        Metric CRS of the result. By default one that fits the extract: EPSG:4548
+        (``jnrisk.ANALYSIS_CRS``) around Jinan, else the UTM zone of the extract's centroid
+        (e.g. EPSG:32635 for Helsinki); ``"utm"`` always asks for the UTM zone. A CRS whose
+        area of use does not cover the extract draws a :class:`~jnrisk.JnriskWarning`.
     bounding_box : optional
         Passed to ``pyrosm.OSM`` (a shapely Polygon or ``[minx, miny, maxx, maxy]`` in lon/lat).
 
@@ -134,16 +136,16 @@ def roads_from_osm(
         geometry=geoms,
         crs=edges.crs if edges.crs is not None else "EPSG:4326",
     )
-    if isinstance(to_crs, str) and to_crs == "utm":
-        to_crs = roads.estimate_utm_crs()
-    return roads.to_crs(to_crs)
+    from jnrisk._crs import project_to_local
+
+    return project_to_local(roads, to_crs, name=f"OSM file {path.name!r}")
 
 
 def network_from_osm(
     path: str | Path,
     mode: str = "walk",
     *,
-    to_crs: Any = ANALYSIS_CRS,
+    to_crs: Any = None,
     bounding_box: Any = None,
     **kwargs: Any,
 ):
@@ -151,13 +153,14 @@ def network_from_osm(
 
     Reads the roads with :func:`roads_from_osm` and builds with
     :func:`~jnrisk.network.network_from_roads` (``kwargs`` go there). ``net.arc_edge`` then
-    indexes the rows of ``roads_from_osm(path, mode, ...)``.
+    indexes the rows of ``roads_from_osm(path, mode, ...)``. Without ``to_crs`` the network
+    lands in a CRS that fits the extract (see :func:`roads_from_osm`).
 
     Examples
     --------
     >>> net = network_from_osm("jinan.osm.pbf", "walk")  # doctest: +SKIP
     """
-    from jnrisk.network.build import network_from_roads
+    from jnrisk.network.roads import network_from_roads
 
     roads = roads_from_osm(path, mode, to_crs=to_crs, bounding_box=bounding_box)
     return network_from_roads(roads, mode, **kwargs)

@@ -88,10 +88,12 @@ def snap_points(
     import geopandas as gpd
     import shapely
 
+    from jnrisk.network._checks import real_number, require_network
+
+    require_network(net, name="net")
     if on_far not in _ON_FAR:
         raise ConfigError(f"on_far={on_far!r} is not allowed; use one of {list(_ON_FAR)}.")
-    if not (max_snap_m >= 0):
-        raise ConfigError(f"max_snap_m={max_snap_m}; it must be >= 0 metres.")
+    real_number(max_snap_m, name="max_snap_m", unit="metres", allow_inf=True)
     if not isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
         raise SchemaError(
             f"points must be a geopandas.GeoDataFrame of Points, got {type(points).__name__}."

@@ -10,7 +10,6 @@ from jnrisk.rescue._common import (
     CONGESTION_FACTOR_BY_PERIOD,
     SPECIALTIES,
     congestion_factor,
-    reverse_network,
 )
 from jnrisk.rescue.coverage import (
     DEFAULT_THRESHOLDS_S,
@@ -52,7 +51,6 @@ __all__ = [
     "SPECIALTIES",
     "StationCoverage",
     "drive_time_coverage",
-    "reverse_network",
     "service_area_polygons",
     "town_centres",
     "towns_not_reached",

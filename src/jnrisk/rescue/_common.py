@@ -3,8 +3,7 @@
 Direction convention used everywhere in ``jnrisk.rescue``: a drive time is measured **from the
 rescue resource to the place in need** (station -> sub-district centre, team -> incident,
 warehouse -> displaced block), along one-way streets. When there are fewer places than
-resources, the times are computed with Dijkstra from the places on the *reversed* network
-(every arc turned around), which gives exactly the same numbers.
+resources, ``RoadNetwork.od_costs`` searches from the places on the reversed network.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ __all__ = [
     "CONGESTION_FACTOR_BY_PERIOD",
     "SPECIALTIES",
     "congestion_factor",
-    "reverse_network",
 ]
 
 
@@ -92,13 +90,9 @@ def check_time(value: Any, *, name: str, allow_inf: bool = False) -> float:
 
 def check_network(net: Any) -> None:
     """The network must be routable by drive time and carry node coordinates with a CRS."""
-    from jnrisk.network import RoadNetwork
+    from jnrisk.network import require_network
 
-    if not isinstance(net, RoadNetwork):
-        raise SchemaError(
-            f"net must be a jnrisk.network.RoadNetwork, got {type(net).__name__}; build it "
-            f"with jnrisk.network.network_from_roads(roads, 'drive')."
-        )
+    require_network(net, name="net")
     if net.time_s is None:
         raise ConfigError(
             "the network has no travel times (time_s); build it with "
@@ -153,51 +147,6 @@ def snap(net: Any, points: Any, *, name: str, max_snap_m: float):
     return s.node, s.snap_distance_m, ~s.too_far
 
 
-def reverse_network(net: Any):
-    """The network with every arc reversed (and the arc permutation used).
-
-    Returns
-    -------
-    (RoadNetwork, numpy.ndarray)
-        The reversed network (built with ``RoadNetwork.from_csr``, so its closures index its
-        arcs) and ``perm`` such that reversed arc ``k`` is original arc ``perm[k]``.
-
-    Examples
-    --------
-    >>> from jnrisk.network import RoadNetwork
-    >>> net = RoadNetwork.from_csr([0, 1, 1], [1], [10.0], time_s=[1.0])
-    >>> rev, perm = reverse_network(net)
-    >>> rev.indptr.tolist(), rev.indices.tolist(), perm.tolist()
-    ([0, 0, 1], [0], [0])
-    """
-    from jnrisk.network import RoadNetwork
-
-    n = net.n_nodes
-    tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(net.indptr))
-    head = np.asarray(net.indices, dtype=np.int64)
-    perm = np.argsort(head, kind="stable")
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(head, minlength=n), out=indptr[1:])
-    rev = RoadNetwork.from_csr(
-        indptr,
-        tail[perm],
-        np.asarray(net.weight_m)[perm],
-        time_s=None if net.time_s is None else np.asarray(net.time_s)[perm],
-        x=net.x,
-        y=net.y,
-        crs=net.crs,
-    )
-    return rev, perm
-
-
-def arc_closed_mask(net: Any, closed_edges: Any) -> np.ndarray:
-    """Per-arc closure flags (length ``n_arcs``) from road rows (mask or positions)."""
-    closed = net._arc_closed(closed_edges)  # validated by the network itself
-    if closed.size == 0:
-        return np.zeros(net.n_arcs, dtype=np.bool_)
-    return np.asarray(closed, dtype=np.bool_)
-
-
 def time_matrix(
     net: Any,
     from_nodes: np.ndarray,
@@ -209,71 +158,35 @@ def time_matrix(
 ):
     """Drive times [s] from each ``from`` node to each ``to`` node, within ``cutoff_s``.
 
-    Runs Dijkstra from the smaller side (from ``to`` nodes on the reversed network when they
-    are fewer). Times are free-flow times x ``factor``.
+    Free-flow times (``RoadNetwork.od_costs`` with ``weight="time_s"``, searched from the side
+    with fewer distinct nodes) x ``factor``.
 
     Returns
     -------
     (indptr, col, time_s)
         CSR by ``from`` position: ``col`` are positions in ``to_nodes``, pairs beyond the
         cutoff (or unreachable) are absent. Columns sorted within each row.
+
+    Examples
+    --------
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 2, 2], [1, 2], [100.0, 50.0], time_s=[10.0, 5.0])
+    >>> ptr, col, t = time_matrix(net, [0, 1], [2], cutoff_s=30.0, factor=1.5)
+    >>> ptr.tolist(), col.tolist(), t.tolist()
+    ([0, 1, 2], [0, 0], [22.5, 7.5])
     """
-    from_nodes = np.asarray(from_nodes, dtype=np.int64)
-    to_nodes = np.asarray(to_nodes, dtype=np.int64)
-    n_from, n_to = from_nodes.size, to_nodes.size
-    if n_from == 0 or n_to == 0:
-        return np.zeros(n_from + 1, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    raw_cut = cutoff_s / factor
-    u_from, inv_from = np.unique(from_nodes, return_inverse=True)
-    u_to, inv_to = np.unique(to_nodes, return_inverse=True)
-    if u_from.size <= u_to.size:
-        d = net.distances(u_from, raw_cut, weight="time_s", closed_edges=closed_edges).tocoo()
-        src_u, node, val = d.row, d.col, d.data  # src_u indexes u_from, node is a network node
-        tgt_pos = np.searchsorted(u_to, node)
-        tgt_pos = np.minimum(tgt_pos, u_to.size - 1)
-        hit = u_to[tgt_pos] == node
-        a_u, b_u, v = src_u[hit], tgt_pos[hit], val[hit]
-    else:
-        rev, perm = reverse_network(net)
-        closed = arc_closed_mask(net, closed_edges)[perm]
-        d = rev.distances(u_to, raw_cut, weight="time_s", closed_edges=closed).tocoo()
-        tgt_u, node, val = d.row, d.col, d.data
-        src_pos = np.searchsorted(u_from, node)
-        src_pos = np.minimum(src_pos, u_from.size - 1)
-        hit = u_from[src_pos] == node
-        a_u, b_u, v = src_pos[hit], tgt_u[hit], val[hit]
-    # expand unique nodes back to every from/to position (duplicates share a node)
-    from_of_u = _groups(inv_from, u_from.size)
-    to_of_u = _groups(inv_to, u_to.size)
-    rows, cols, vals = _expand(a_u, b_u, v, from_of_u, to_of_u)
-    order = np.lexsort((cols, rows))
-    rows, cols, vals = rows[order], cols[order], vals[order] * factor
-    indptr = np.zeros(n_from + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n_from), out=indptr[1:])
-    return indptr, cols.astype(np.int64), vals.astype(np.float64)
-
-
-def _groups(inv: np.ndarray, n_unique: int):
-    """(ptr, members): positions sharing unique value ``k`` are ``members[ptr[k]:ptr[k+1]]``."""
-    order = np.argsort(inv, kind="stable")
-    ptr = np.zeros(n_unique + 1, dtype=np.int64)
-    np.cumsum(np.bincount(inv, minlength=n_unique), out=ptr[1:])
-    return ptr, order
-
-
-def _expand(a_u, b_u, v, from_groups, to_groups):
-    fptr, fmem = from_groups
-    tptr, tmem = to_groups
-    na = fptr[a_u + 1] - fptr[a_u]
-    nb = tptr[b_u + 1] - tptr[b_u]
-    if (na == 1).all() and (nb == 1).all():
-        return fmem[fptr[a_u]], tmem[tptr[b_u]], v
-    k = na * nb
-    idx = np.repeat(np.arange(a_u.size), k)
-    within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-    p = within // nb[idx]
-    q = within % nb[idx]
-    return fmem[fptr[a_u][idx] + p], tmem[tptr[b_u][idx] + q], v[idx]
+    cost = net.od_costs(
+        np.asarray(from_nodes, dtype=np.int64),
+        np.asarray(to_nodes, dtype=np.int64),
+        cutoff_s / factor,
+        weight="time_s",
+        closed_edges=closed_edges,
+    )
+    return (
+        cost.indptr.astype(np.int64),
+        cost.indices.astype(np.int64),
+        (cost.data * factor).astype(np.float64),
+    )
 
 
 def check_options(value: Any, allowed: tuple[str, ...], *, name: str) -> str:

@@ -66,8 +66,9 @@ def walking_costs(
     """Walking distances [m] from blocks to targets (shelters, candidates) up to ``cutoff_m``.
 
     ``cost_m = snap(block) + network distance + snap(target)``, where ``snap`` is the straight
-    leg to the nearest network node. The walk network is treated as undirected (a bounded
-    Dijkstra runs from each target). Only pairs with ``cost_m <= cutoff_m`` are returned.
+    leg to the nearest network node and the network distance is the walk from the block to
+    the target (``RoadNetwork.od_costs``, a bounded Dijkstra from each target; on a directed
+    network along the reversed arcs). Only pairs with ``cost_m <= cutoff_m`` are returned.
 
     Parameters
     ----------
@@ -99,11 +100,12 @@ def walking_costs(
     >>> walking_costs(net, b, s, cutoff_m=1000.0).to_dict("list")
     {'origin': [0, 0], 'dest': ['B', 'A'], 'cost_m': [410.0, 710.0]}
     """
-    from jnrisk.network import snap_points
+    from jnrisk.network import require_network, snap_points
 
+    require_network(network)
     _validate.same_crs(blocks=blocks, targets=targets)
-    if not (cutoff_m >= 0):
-        raise ConfigError(f"cutoff_m={cutoff_m}; it must be >= 0 metres.")
+    if isinstance(cutoff_m, str) or not (cutoff_m >= 0):
+        raise ConfigError(f"cutoff_m={cutoff_m!r}; it must be a number >= 0 metres.")
     sb = snap_points(network, _points(blocks), max_snap_m=max_snap_m, on_far=on_far)
     st = snap_points(network, _points(targets), max_snap_m=max_snap_m, on_far=on_far)
     empty = pd.DataFrame(
@@ -129,18 +131,11 @@ def walking_costs(
 def _pair_costs(
     network: Any, sb: Any, st: Any, cutoff_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(block position, target position, snap + network + snap metres) with cost <= cutoff."""
-    d = network.distances(st.node, cutoff_m=cutoff_m).tocsc()  # targets x nodes
-    nb = sb.node
-    counts = d.indptr[nb + 1] - d.indptr[nb]
-    b_pos = np.repeat(np.arange(len(nb), dtype=np.int64), counts)
-    starts = np.repeat(d.indptr[nb], counts)
-    offs = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    k = starts + offs
-    t_pos = d.indices[k].astype(np.int64)
-    cost = d.data[k] + sb.snap_distance_m[b_pos] + st.snap_distance_m[t_pos]
-    keep = cost <= cutoff_m
-    return b_pos[keep], t_pos[keep], cost[keep]
+    """(block position, target position, snap + network + snap metres) with cost <= cutoff,
+    walking to the targets (searched from the targets)."""
+    c = network.od_costs(sb, st, cutoff_m, direction="to_destinations")
+    b_pos = np.repeat(np.arange(c.shape[0], dtype=np.int64), np.diff(c.indptr))
+    return b_pos, c.indices.astype(np.int64), c.data
 
 
 def _subset_snap(st: Any, pos: np.ndarray) -> Any:
@@ -223,8 +218,9 @@ def shelter_coverage(
     >>> r.blocks["dist_emergency_m"].tolist(), float(r.summary.loc["emergency", "covered_pct"])
     ([400.0, 300.0], 100.0)
     """
-    from jnrisk.network import snap_points
+    from jnrisk.network import require_network, snap_points
 
+    require_network(network)
     _validate.same_crs(blocks=blocks, shelters=shelters)
     persons = _validate.non_negative_values(blocks, persons_col, name="blocks")
     _validate.require_columns(shelters, [class_col], name="shelters")
@@ -238,6 +234,7 @@ def shelter_coverage(
         )
     sb = snap_points(network, _points(blocks), max_snap_m=max_snap_m, on_far=on_far)
     st = snap_points(network, _points(shelters), max_snap_m=max_snap_m, on_far=on_far)
+    to_shelters = network if network.is_symmetric else network.reversed()
     out = blocks.copy()
     rows = []
     any_cov = np.zeros(len(blocks), dtype=bool)
@@ -245,7 +242,8 @@ def shelter_coverage(
     order = sorted(radii, key=lambda c: radii[c])
     for c in [c for c in order if c in classes]:
         pos = np.flatnonzero(cls_arr == c)
-        label, dist = network.nearest_source(st.node[pos])
+        # walking *to* the shelter: on a directed network, search the reversed arcs
+        label, dist = to_shelters.nearest_source(st.node[pos])
         lab = label[sb.node]
         reach = lab >= 0
         d = np.full(len(blocks), np.inf)
@@ -476,6 +474,7 @@ def scenario_shelter_demand(
         Optional precomputed long-format table (``origin``, ``dest``, ``cost_m``).
     """
     from jnrisk.allocation import solve_transport
+    from jnrisk.network import csr_from_arcs
 
     _validate.same_crs(blocks=blocks, shelters=shelters)
     demand_f = _validate.non_negative_values(blocks, demand_col, name="blocks")
@@ -504,10 +503,8 @@ def scenario_shelter_demand(
     cst = costs["cost_m"].to_numpy(dtype=np.float64)
     keep = (cst <= max_walk_m) & usable[d]
     o, d, cst = o[keep], d[keep], cst[keep]
-    order = np.lexsort((cst, o))
+    indptr, order = csr_from_arcs(o, len(blocks), keys=(cst,))
     o, d, cst = o[order], d[order], cst[order]
-    indptr = np.zeros(len(blocks) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(o, minlength=len(blocks)), out=indptr[1:])
     cap_use = np.where(usable, cap, 0)
     sol = solve_transport(demand, cap_use, indptr, d, cst)
     flow = np.asarray(sol.flow, dtype=np.int64)
