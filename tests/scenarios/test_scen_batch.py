@@ -134,6 +134,16 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(client, tmp_path):
     client.wait_for_workers(2, timeout=30)
 
 
+def _security_file(sec, folder):
+    """The cluster's throw-away key as PEM files and a security YAML, as an admin would ship."""
+    (folder / "ca.pem").write_text(sec.tls_ca_file)
+    (folder / "client.pem").write_text(sec.tls_client_cert)
+    (folder / "client.key").write_text(sec.tls_client_key)
+    f = folder / "security.yaml"
+    f.write_text("tls_ca_file: ca.pem\ntls_client_cert: client.pem\ntls_client_key: client.key\n")
+    return f
+
+
 def test_scheduler_address_via_batch_main_and_cli(client, tmp_path, capsys):
     f = tmp_path / "s.toml"
     f.write_text(
@@ -141,13 +151,22 @@ def test_scheduler_address_via_batch_main_and_cli(client, tmp_path, capsys):
         "[sweep]\nseed = [1, 2]\nm2_per_person = [1.0, 2.0]\n"
     )
     addr = client.scheduler.address
-    code = batch_main(f, out=tmp_path / "o", scheduler=addr, progress=False)
+    assert addr.startswith("tls://127.0.0.1:")
+    code = batch_main(f, out=tmp_path / "o", scheduler=addr, progress=False,
+                      security=client.security)  # fmt: skip
     assert code == 0
     assert "completed 4, skipped (already finished) 0, failed 0" in capsys.readouterr().out
-    code = cli_batch([str(f), "--out", str(tmp_path / "o"), "--scheduler", addr, "--no-progress"])
+    sec = _security_file(client.security, tmp_path)
+    argv = [str(f), "--out", str(tmp_path / "o"), "--scheduler", addr, "--no-progress"]
+    code = cli_batch([*argv, "--security", str(sec)])
     assert code == 0
     assert "completed 0, skipped (already finished) 4" in capsys.readouterr().out
     assert dict(collect(tmp_path / "o").sizes) == {"seed": 2, "m2_per_person": 2}
+    # the TLS scheduler refuses a client without the key, within the deadline
+    assert cli_batch([*argv, "--connect-timeout", "5"]) == 2
+    assert "uses TLS; pass the cluster's certificates with --security FILE" in (
+        capsys.readouterr().err
+    )
 
 
 def test_unreachable_scheduler_is_config_error_before_work(tmp_path, monkeypatch):

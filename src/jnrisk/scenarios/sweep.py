@@ -41,6 +41,11 @@ _TOP_LEVEL_AXES = ("inventory_year", "seed")
 
 def read_toml(path: str | Path) -> dict[str, Any]:
     """Parse a TOML file; a missing or malformed file raises DataFileError naming it."""
+    if not isinstance(path, (str, Path)) and not hasattr(path, "__fspath__"):
+        raise ConfigError(
+            f"scenario file must be a path (str or pathlib.Path), got {type(path).__name__} "
+            f"{path!r}."
+        )
     path = Path(path)
     try:
         with path.open("rb") as fh:
@@ -51,6 +56,17 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise DataFileError(f"scenario file {str(path)!r} is a directory, not a file.") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"scenario file {str(path)!r} is not valid TOML: {exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"scenario file {str(path)!r} is not UTF-8 text (byte {exc.start}: "
+            f"{exc.object[exc.start:exc.start + 4]!r}); scenario files are TOML in UTF-8: save "
+            f"it as UTF-8 (not UTF-16 or a binary format)."
+        ) from None
+    except OSError as exc:
+        raise DataFileError(
+            f"scenario file {str(path)!r} cannot be read ({exc.strerror or exc}); check the "
+            f"path and its permissions."
+        ) from None
 
 
 def _axis_targets(kind: str) -> dict[str, tuple[str | None, str]]:
@@ -105,9 +121,27 @@ def expand_sweep(
         )
     kind = base.get("kind")
     targets = _axis_targets(kind)  # raises for an unknown kind
+    # Size first, from the lengths alone: a huge axis is refused before any value is read.
+    n_points = 1
+    for axis, values in axes.items():
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            raise ConfigError(
+                f"{where}: axis {axis!r} must be a list of values, got {values!r} "
+                f"(write {axis} = [{values!r}])."
+            )
+        if not values:
+            raise ConfigError(
+                f"{where}: axis {axis!r} is an empty list; give at least one value or remove it."
+            )
+        n_points *= len(values)
+    if n_points > MAX_SWEEP_POINTS:
+        sizes = " x ".join(f"{len(v):,}" for v in axes.values())
+        raise ConfigError(
+            f"{where}: the sweep has {n_points:,} points ({sizes}); the limit is "
+            f"{MAX_SWEEP_POINTS:,}. Split it into several files."
+        )
     resolved: list[tuple[str, str | None, str, list[Any]]] = []
     seen_fields: dict[tuple[str | None, str], str] = {}
-    n_points = 1
     for axis, values in axes.items():
         if axis not in targets:
             sweepable = sorted(k for k in targets if "." not in k)
@@ -122,27 +156,11 @@ def expand_sweep(
                 f"field; keep one."
             )
         seen_fields[(section, fname)] = axis
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-            raise ConfigError(
-                f"{where}: axis {axis!r} must be a list of values, got {values!r} "
-                f"(write {axis} = [{values!r}])."
-            )
         values = list(values)
-        if not values:
-            raise ConfigError(
-                f"{where}: axis {axis!r} is an empty list; give at least one value or remove it."
-            )
-        dups = [v for i, v in enumerate(values) if v in values[:i]]
+        dups = _repeated(values)
         if dups:
             raise ConfigError(f"{where}: axis {axis!r} repeats value(s) {dups[:5]}; list each once.")
-        n_points *= len(values)
         resolved.append((axis, section, fname, values))
-    if n_points > MAX_SWEEP_POINTS:
-        sizes = " x ".join(str(len(r[3])) for r in resolved)
-        raise ConfigError(
-            f"{where}: the sweep has {n_points:,} points ({sizes}); the limit is "
-            f"{MAX_SWEEP_POINTS:,}. Split it into several files."
-        )
     out: list[Scenario] = []
     base_name = base.get("name", "scenario")
     for combo in itertools.product(*(r[3] for r in resolved)):
@@ -168,6 +186,32 @@ def expand_sweep(
         except ConfigError as exc:
             raise ConfigError(f"{where}: point {d['name']!r}: {exc}") from None
     return out
+
+
+def _hash_key(value: Any) -> Any:
+    """A hashable stand-in for a sweep value (lists become tuples; 1 and 1.0 stay equal)."""
+    if isinstance(value, (list, tuple)):
+        return ("__seq__", *(_hash_key(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("__map__", *sorted((str(k), _hash_key(v)) for k, v in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        return ("__repr__", repr(value))
+    return value
+
+
+def _repeated(values: Sequence[Any]) -> list[Any]:
+    """Values that occur more than once, in first-repeat order; one pass with a hash set."""
+    seen: set[Any] = set()
+    dups: list[Any] = []
+    for v in values:
+        k = _hash_key(v)
+        if k in seen:
+            dups.append(v)
+        else:
+            seen.add(k)
+    return dups
 
 
 def _merge_defaults(defaults: Mapping[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
