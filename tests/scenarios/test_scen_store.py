@@ -155,7 +155,7 @@ def test_success_after_failure_clears_the_error(tmp_path):
     [
         ({"client": "threads"}, "client='threads' is not allowed"),
         ({"client": "synchronous", "scheduler": "tcp://x:1"}, "either client= or scheduler="),
-        ({"workers": 0}, "workers must be a whole number >= 1"),
+        ({"workers": 0}, "workers = 0 is out of range: it must be >= 1"),
         ({"client": "synchronous", "workers": 2}, "workers= sizes the local cluster"),
         ({"client": "synchronous", "city_loader": 3}, "city_loader must be callable"),
         ({"client": "synchronous", "city_args": [1]}, "city_args must be a dict"),
