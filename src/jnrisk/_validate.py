@@ -28,6 +28,7 @@ __all__ = [
     "finite_coordinates",
     "metric_crs",
     "non_negative_values",
+    "numeric_array",
     "real_number",
     "require_columns",
     "same_crs",
@@ -165,6 +166,32 @@ def real_number(
             f"{unit_txt}.{tail}"
         )
     return out
+
+
+def numeric_array(name: str, values: Any, *, unit: str = "") -> np.ndarray:
+    """Return ``values`` (list, array, Series, DataArray) as a float64 array of numbers.
+
+    Strings, objects and booleans raise a :class:`ConfigError` naming ``name``; NaN passes
+    (callers decide what a missing value means).
+
+    Examples
+    --------
+    >>> numeric_array("wind_kmh", [1, 2.5]).tolist()
+    [1.0, 2.5]
+    >>> numeric_array("wind_kmh", ["fast"], unit="km/h")
+    Traceback (most recent call last):
+    jnrisk._errors.ConfigError: wind_kmh must be numbers in km/h, got list "['fast']".
+    """
+    try:
+        arr = np.asarray(getattr(values, "data", values))
+        if arr.dtype.kind not in "iuf":
+            raise TypeError
+        return arr.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{name} must be numbers{f' in {unit}' if unit else ''}, got "
+            f"{type(values).__name__} {str(values)[:60]!r}."
+        ) from None
 
 
 def whole_number(
