@@ -343,7 +343,7 @@ def non_negative_values(
             f"column {column!r} has negative values at {describe_rows(df.index[bad_neg])} "
             f"(e.g. {values[bad_neg][0]:g}); {column} must be >= 0."
         )
-    too_big = np.isfinite(values) & (values > INT64_MAX)
+    too_big = np.isfinite(values) & (np.abs(values) >= 2.0**63)  # INT64_MAX is 2**63 as float
     if too_big.any():
         problems.add(
             f"column {column!r} has values beyond the int64 range at "
