@@ -214,7 +214,7 @@ def rank_units(
     transform, dx, dy = grid.transform, grid.dx, grid.dy
     gx, gy = _gradient(_dem_values(dem), dx, dy)
     slope_pct = 100.0 * np.hypot(gx, gy)
-    ids = units[unit_id_col].to_numpy()
+    ids = units[unit_id_col].tolist()
     shapes = [(geom, i + 1) for i, geom in enumerate(units.geometry)]
     label = rasterio.features.rasterize(shapes, out_shape=fuel.shape, transform=transform,
                                         fill=0, dtype="int32")  # fmt: skip
