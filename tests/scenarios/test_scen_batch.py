@@ -191,3 +191,31 @@ def test_batch_main_bad_file_exit_code_2(tmp_path, capsys):
     assert "jnrisk: error:" in err and "did you mean 'duration_min'" in err
     assert not (tmp_path / "o").exists()
     assert scen_kinds.SlowParams is not None
+
+
+def test_two_batches_on_one_output_folder(client, tmp_path):
+    # Two batches (one on the cluster, one in this process) write the same scenarios into one
+    # folder at the same time: every scenario ends exactly once, nobody's files are lost.
+    out = tmp_path / "shared"
+    runs = [slow(v, sleep_s=0.05) for v in range(24)]
+    summaries = {}
+
+    def other():
+        summaries["sync"] = run_batch(list(reversed(runs)), out=out, client="synchronous",
+                                      progress=False)  # fmt: skip
+
+    t = threading.Thread(target=other)
+    t.start()
+    summaries["cluster"] = run_batch(runs, out=out, client=client, progress=False)
+    t.join(timeout=120)
+    assert not t.is_alive()
+    for s in summaries.values():
+        assert s.failed == 0, s.summary()
+        assert s.completed + s.skipped == len(runs)
+    rows = read_metrics(out)
+    assert len(rows) == len(runs) and rows["scenario_id"].is_unique
+    assert sorted(rows["value_x"]) == list(range(24))
+    assert not list(out.rglob(".tmp-*"))
+    # a third batch finds everything finished
+    again = run_batch(runs, out=out, client="synchronous", progress=False)
+    assert (again.completed, again.skipped) == (0, len(runs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 
 import geopandas as gpd
 import pandas as pd
@@ -14,7 +15,13 @@ import xarray as xr
 
 from jnrisk._errors import ConfigError
 from jnrisk.scenarios import Scenario, collect, expand_sweep, read_metrics, run, run_batch
-from jnrisk.scenarios.store import atomic_write, check_writable, finished_ids
+from jnrisk.scenarios.store import (
+    STALE_TMP_AGE_S,
+    atomic_write,
+    check_writable,
+    finished_ids,
+    remove_stale_temp_files,
+)
 
 SYN = {"name": "g", "kind": "synthetic_allocation", "hazard": {"grid_size": 5, "n_blocks": 8}}
 
@@ -74,8 +81,17 @@ def test_stale_temp_files_are_removed(tmp_path):
     check_writable(tmp_path)
     stale = tmp_path / "metrics" / ".tmp-abc-x.parquet"
     stale.write_text("half")
+    live = tmp_path / "metrics" / ".tmp-def-y.parquet"  # another batch writing right now
+    live.write_text("in progress")
+    old = time.time() - STALE_TMP_AGE_S - 60
+    os.utime(stale, (old, old))
     check_writable(tmp_path)
-    assert not stale.exists()
+    assert not stale.exists() and live.exists()
+    # a batch removes its own leftovers (tagged), whatever their age, and only those
+    mine = tmp_path / "layers" / ".tmp-b1-0123-z.parquet"
+    mine.write_text("killed writer")
+    assert remove_stale_temp_files(tmp_path, tag="b1-") == 1
+    assert not mine.exists() and live.exists()
 
 
 def test_synchronous_batch_writes_all_outputs(tmp_path):

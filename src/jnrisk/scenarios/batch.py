@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +157,7 @@ def _run_task(
     city_args: Mapping[str, Any],
     skip_finished_since: float | None,
     layer_format: str = "parquet",
+    tmp_tag: str = "",
 ) -> dict[str, Any]:
     """One batch task: run the scenario and write its outputs; never raises on scenario errors.
 
@@ -183,6 +185,7 @@ def _run_task(
             result,
             extra={"elapsed_s": elapsed, "worker_pid": os.getpid(), "jnrisk_version": _version()},
             layer_format=layer_format,
+            tag=tmp_tag,
         )
         return {"scenario_id": sid, "status": "ok", "elapsed_s": elapsed}
     except Exception as exc:
@@ -195,7 +198,7 @@ def _run_task(
             "elapsed_s": elapsed,
         }
         try:
-            write_error(out, scenario, info)
+            write_error(out, scenario, info, tag=tmp_tag)
         except OSError as werr:  # pragma: no cover - disk full etc.
             info["message"] += f" (and the error file could not be written: {werr})"
         return {
@@ -716,6 +719,9 @@ def run_batch(
     # writing the metrics), or any finished scenario when resuming. (With a remote cluster
     # and resume=False this compares worker-side file times with this machine's clock.)
     skip_since = 0.0 if resume else time.time()
+    # Temporary files of this batch carry its tag: at the end it removes what its killed
+    # workers left, and nothing another batch on the same folder is writing.
+    tmp_tag = f"{uuid.uuid4().hex[:8]}-"
 
     own_client = False
     if not synchronous:
@@ -743,6 +749,7 @@ def run_batch(
                     city_args,
                     0.0 if resume else None,
                     layer_format,
+                    tmp_tag,
                 )
                 results.append(res)
                 bar.update(1)
@@ -750,7 +757,7 @@ def run_batch(
         elif todo:
             results = _run_distributed(
                 client, todo, runners, out, city_loader, city_args, skip_since, retries, bar,
-                layer_format,
+                layer_format, tmp_tag,
             )
         if not synchronous:
             n_workers = len(client.scheduler_info().get("workers", {}))
@@ -762,7 +769,7 @@ def run_batch(
             if cluster is not None:
                 cluster.close()
     # Writers killed mid-file (a lost worker) leave .tmp-* files; every task is over now.
-    remove_stale_temp_files(out)
+    remove_stale_temp_files(out, tag=tmp_tag)
     failed = [r for r in results if r["status"] == "failed"]
     return BatchSummary(
         out=out,
@@ -788,12 +795,11 @@ def _run_distributed(
     retries: int,
     bar: Any,
     layer_format: str,
+    tmp_tag: str,
 ) -> list[dict[str, Any]]:
-    import uuid
-
     from distributed import as_completed
 
-    token = uuid.uuid4().hex[:8]
+    token = tmp_tag.rstrip("-")
     by_key: dict[str, Scenario] = {}
     futures = []
     for s in todo:
@@ -809,6 +815,7 @@ def _run_distributed(
                 city_args,
                 skip_since,
                 layer_format,
+                tmp_tag,
                 key=key,
                 pure=False,
                 retries=retries,
@@ -830,7 +837,7 @@ def _run_distributed(
                     "traceback": "".join(traceback.format_exception(exc)),
                     "worker_pid": None,
                 }
-                write_error(out, scenario, info)
+                write_error(out, scenario, info, tag=tmp_tag)
                 res = {
                     "scenario_id": scenario.scenario_id,
                     "status": "failed",
