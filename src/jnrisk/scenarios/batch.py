@@ -481,13 +481,13 @@ def _refuse_fast(scheduler: str, timeout_s: float, fix: str) -> None:
             f"scheduler address {scheduler!r} has no valid port; use 'tcp://HOST:PORT' "
             f"(e.g. tcp://10.0.0.5:8786)."
         ) from None
-    try:
-        socket.create_connection((host, int(port)), timeout=timeout_s).close()
-    except (OverflowError, ValueError):
+    if not 1 <= int(port) <= 65535:
         raise ConfigError(
             f"scheduler address {scheduler!r}: port {port} is not 1-65535; use the port `dask "
             f"scheduler` printed (default 8786)."
-        ) from None
+        )
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
     except (ConnectionRefusedError, socket.gaierror) as exc:
         raise ConfigError(
             f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: "
@@ -711,7 +711,17 @@ def run_batch(
             "workers= sizes the local cluster run_batch starts; with client= or scheduler= "
             "the cluster is already sized. Drop workers= (or scale the cluster itself)."
         )
-    out = check_writable(Path(out).expanduser().resolve())
+    own_client = False
+    if scheduler is not None:  # reaching the scheduler is part of the checks: before any file
+        _import_dask()
+        client = _connect(scheduler, security, connect_timeout_s)
+        own_client = True
+    try:
+        out = check_writable(Path(out).expanduser().resolve())
+    except BaseException:
+        if own_client:
+            client.close()
+        raise
     done = finished_ids(out) if resume else set()
     todo = [s for s in scenarios if s.scenario_id not in done]
     skipped = len(scenarios) - len(todo)
@@ -723,15 +733,10 @@ def run_batch(
     # workers left, and nothing another batch on the same folder is writing.
     tmp_tag = f"{uuid.uuid4().hex[:8]}-"
 
-    own_client = False
     if not synchronous:
         _import_dask()
         if client is None:
-            client = (
-                _connect(scheduler, security, connect_timeout_s)
-                if scheduler is not None
-                else _local_client(workers)
-            )
+            client = _local_client(workers)
             own_client = True
 
     t0 = time.perf_counter()
