@@ -33,6 +33,13 @@ def expect(call, error, *fragments):
     return message
 
 
+def dup_index(frame):
+    """A copy of ``frame`` whose index labels all repeat (label 0)."""
+    frame = frame.copy()
+    frame.index = [0] * len(frame)
+    return frame
+
+
 def grid_roads(side: int = SIDE, spacing: float = SPACING_M) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     for i in range(side):

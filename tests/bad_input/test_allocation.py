@@ -11,7 +11,7 @@ from shapely.geometry import Point
 from jnrisk._errors import JnriskError
 from jnrisk.allocation import allocate_shelters, greedy_transport, solve_transport
 
-from .conftest import expect
+from .conftest import dup_index, expect
 
 OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
 
@@ -23,12 +23,6 @@ def _with(frame, **changes):
     return frame
 
 
-def _dup_index(frame):
-    frame = frame.copy()
-    frame.index = [7] * len(frame)
-    return frame
-
-
 def _nan_point(frame):
     frame = frame.copy()
     frame.loc[frame.index[1], "geometry"] = Point(math.nan, math.nan)
@@ -36,7 +30,7 @@ def _nan_point(frame):
 
 
 ALLOCATE_CASES = [
-    pytest.param({"population": _dup_index}, r"population.*(index|labels).*reset_index",
+    pytest.param({"population": dup_index}, r"population.*(index|labels).*reset_index",
                  id="duplicate-index", marks=OTHER),
     pytest.param({"population": lambda b: _with(b, persons=[2**63, 1, 1])},
                  r"(persons|population).*(int64|too large|range)", id="persons-beyond-int64"),

@@ -24,7 +24,7 @@ from jnrisk.fire import (
     spread_rates,
 )
 
-from .conftest import X0, Y0, daily, expect, points, raster
+from .conftest import X0, Y0, daily, dup_index, expect, points, raster
 
 DAYS = 5
 
@@ -326,12 +326,6 @@ def _zones(**kw):
     return lambda: rank_units(args.pop("units"), args.pop("landcover"), args.pop("dem"), **args)
 
 
-def _dup_index(g):
-    g = g.copy()
-    g.index = [0] * len(g)
-    return g
-
-
 def _set(col, values):
     def f(g):
         g = g.copy()
@@ -342,7 +336,7 @@ def _set(col, values):
 
 
 ZONES_CASES = [
-    pytest.param(_zones(villages=_dup_index), DataError, "villages: index labels must be unique",
+    pytest.param(_zones(villages=dup_index), DataError, "villages: index labels must be unique",
                  id="villages-dup-index"),
     pytest.param(_zones(units=_set("unit_id", [1, 1])), DataError,
                  "units: column 'unit_id' must be unique", id="unit-id-dup"),

@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point
 from jnrisk._errors import JnriskError
 from jnrisk.network import network_from_roads, snap_points
 
-from .conftest import X0, Y0, expect, grid_roads, points
+from .conftest import X0, Y0, dup_index, expect, grid_roads, points
 
 OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
 
@@ -34,12 +34,6 @@ def _vertex(x, y):
     return f
 
 
-def _dup(r):
-    r = r.copy()
-    r.index = [0] * len(r)
-    return r
-
-
 def _degrees(r):
     # degrees written into a metric CRS: coordinates ~117, 36 labelled EPSG:4548
     r = r.copy()
@@ -53,7 +47,7 @@ ROADS_CASES = [
                  id="vertex-inf", marks=OTHER),
     pytest.param(_roads(_vertex(math.nan, Y0)), "roads.*(non-finite|NaN).*2", id="vertex-nan",
                  marks=OTHER),
-    pytest.param(_roads(_dup), "roads.*index.*reset_index", id="duplicate-index", marks=OTHER),
+    pytest.param(_roads(dup_index), "roads.*index.*reset_index", id="duplicate-index", marks=OTHER),
     pytest.param(_roads(lambda r: r.iloc[:0]), "roads", id="empty"),
     pytest.param(_roads(lambda r: r.set_crs(None, allow_override=True)), "roads has no CRS",
                  id="no-crs"),

@@ -18,7 +18,7 @@ from jnrisk.quake import (
     shelter_usability,
 )
 
-from .conftest import X0, Y0, expect
+from .conftest import X0, Y0, dup_index, expect
 
 OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
 
@@ -26,12 +26,6 @@ OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
 def scen(**kw):
     args = {"epicentre_x_m": X0, "epicentre_y_m": Y0, "magnitude": 6.0, **kw}
     return QuakeScenario(**args)
-
-
-def _dup(frame):
-    frame = frame.copy()
-    frame.index = [0] * len(frame)
-    return frame
 
 
 CASES = [
@@ -61,7 +55,7 @@ CASES = [
                  id="intensity-blocks-degrees"),
     pytest.param(lambda b, s: scenario_intensity(b, "M6"), "scenario",
                  id="intensity-scenario-str", marks=OTHER),
-    pytest.param(lambda b, s: displaced_persons(_dup(b), scen()), r"blocks.*(index|reset_index)",
+    pytest.param(lambda b, s: displaced_persons(dup_index(b), scen()), r"blocks.*(index|reset_index)",
                  id="displaced-duplicate-index", marks=OTHER),
     pytest.param(lambda b, s: displaced_persons(b.assign(persons=[-1, 2, 3]), scen()), "persons",
                  id="displaced-negative-persons"),

@@ -20,15 +20,9 @@ from jnrisk.shelters import (
     walking_costs,
 )
 
-from .conftest import expect, points
+from .conftest import dup_index, expect, points
 
 OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
-
-
-def _dup(frame):
-    frame = frame.copy()
-    frame.index = [0] * len(frame)
-    return frame
 
 
 def costs():
@@ -47,7 +41,7 @@ CASES = [
                  id="walking-cutoff-negative"),
     pytest.param(lambda n, b, s: walking_costs(None, b, s, cutoff_m=500), r"network.*None",
                  id="walking-network-none", marks=OTHER),
-    pytest.param(lambda n, b, s: walking_costs(n, _dup(b), s, cutoff_m=500),
+    pytest.param(lambda n, b, s: walking_costs(n, dup_index(b), s, cutoff_m=500),
                  r"blocks.*(index|reset_index)", id="walking-duplicate-index", marks=OTHER),
     pytest.param(lambda n, b, s: shelter_capacity(s, standard="2"), "standard",
                  id="capacity-standard-str"),
@@ -57,7 +51,7 @@ CASES = [
                  "effective_area_m2", id="capacity-area-negative"),
     pytest.param(lambda n, b, s: shelter_capacity(s.assign(effective_area_m2=[math.inf, 5.0])),
                  "effective_area_m2", id="capacity-area-inf"),
-    pytest.param(lambda n, b, s: shelter_capacity(_dup(s)), r"shelters.*(index|reset_index)",
+    pytest.param(lambda n, b, s: shelter_capacity(dup_index(s)), r"shelters.*(index|reset_index)",
                  id="capacity-duplicate-index"),
     pytest.param(lambda n, b, s: e2sfca(b, s, costs(), max_cost="far", supply_col="capacity_persons"),
                  "max_cost", id="e2sfca-max-cost-str"),
