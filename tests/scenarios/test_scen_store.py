@@ -239,3 +239,24 @@ def test_collect_incomplete_grid_uses_scenario_dim(tmp_path):
     runs = expand_sweep(SYN, {"seed": [1, 2], "max_walk_m": [300.0, 3000.0]})
     run_batch(runs[:3], out=tmp_path, client="synchronous", progress=False)
     assert list(collect(tmp_path).sizes) == ["scenario"]
+
+
+def test_full_disk_is_a_recorded_resource_error_naming_the_file(tmp_path, monkeypatch):
+    import errno
+
+    from jnrisk._errors import ResourceError
+
+    def no_space(self, path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", no_space)
+    with pytest.raises(ResourceError, match=r"cannot write '.*x\.parquet' \(No space left"):
+        atomic_write(tmp_path / "x.parquet", lambda tmp: pd.DataFrame().to_parquet(tmp))
+    assert list(tmp_path.iterdir()) == []
+    s = run_batch([slow(1), slow(2)], out=tmp_path / "o", client="synchronous", progress=False)
+    assert (s.completed, s.failed) == (0, 2)
+    assert all("ResourceError: cannot write" in e and "metrics" in e for e in s.errors.values())
+    assert not finished_ids(tmp_path / "o")
+    assert not list((tmp_path / "o").rglob(".tmp-*"))
+    info = json.loads((tmp_path / "o" / "errors" / f"{slow(1).scenario_id}.json").read_text())
+    assert info["error_type"] == "ResourceError"

@@ -15,6 +15,7 @@ For a remote scheduler, ``out`` must be a folder every worker can write (a share
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -249,8 +250,10 @@ def _run_task(
         }
         try:
             write_error(out, scenario, info, tag=tmp_tag)
-        except OSError as werr:  # pragma: no cover - disk full etc.
-            info["message"] += f" (and the error file could not be written: {werr})"
+        except (OSError, JnriskError) as werr:  # disk full etc.: the summary still says why
+            exc_text = f"{exc} (and the error file could not be written: {werr})"
+            return {"scenario_id": sid, "status": "failed", "elapsed_s": elapsed,
+                    "error": f"{type(exc).__name__}: {exc_text}"}  # fmt: skip
         return {
             "scenario_id": sid,
             "status": "failed",
@@ -892,7 +895,8 @@ def _run_distributed(
                     "traceback": "".join(traceback.format_exception(exc)),
                     "worker_pid": None,
                 }
-                write_error(out, scenario, info, tag=tmp_tag)
+                with contextlib.suppress(OSError, JnriskError):  # a full disk: summary only
+                    write_error(out, scenario, info, tag=tmp_tag)
                 res = {
                     "scenario_id": scenario.scenario_id,
                     "status": "failed",

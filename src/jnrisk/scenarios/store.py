@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from jnrisk._errors import ConfigError, DataFileError
+from jnrisk._errors import ConfigError, DataFileError, ResourceError
 
 __all__ = [
     "OUTPUT_SUBDIRS",
@@ -87,9 +87,14 @@ def atomic_write(path: str | Path, writer: Callable[[Path], Any], *, tag: str = 
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):  # disk full, permissions, a vanished folder
+            raise ResourceError(
+                f"cannot write {str(path)!r} ({exc.strerror or exc}); free disk space or "
+                f"fix the permissions there, or choose another output folder (--out)."
+            ) from exc
         raise
     _fsync_dir(path.parent)
     return path
@@ -281,6 +286,8 @@ def read_metrics(out: str | Path, *, ids: Iterable[str] | None = None) -> Any:
     """Read the metrics rows of ``out`` into one DataFrame (one row per finished scenario)."""
     import pandas as pd
 
+    if not isinstance(out, (str, Path)) and not hasattr(out, "__fspath__"):
+        raise ConfigError(f"out must be a batch output folder path, got {out!r}.")
     folder = Path(out) / "metrics"
     if not folder.is_dir():
         raise DataFileError(
