@@ -34,7 +34,7 @@ def costs():
 COVER = sp.csr_matrix(np.array([[1, 0], [1, 1], [0, 1]], dtype=bool))
 CASES = [
     pytest.param(lambda n, b, s: walking_costs(n, b, s, cutoff_m="far"), "cutoff_m",
-                 id="walking-cutoff-far", marks=OTHER),
+                 id="walking-cutoff-far"),
     pytest.param(lambda n, b, s: walking_costs(n, b, s, cutoff_m=math.nan), "cutoff_m",
                  id="walking-cutoff-nan"),
     pytest.param(lambda n, b, s: walking_costs(n, b, s, cutoff_m=-5), "cutoff_m",

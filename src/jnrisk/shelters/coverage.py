@@ -101,6 +101,7 @@ def walking_costs(
     """
     from jnrisk.network import snap_points
 
+    cutoff_m = _validate.real_number("cutoff_m", cutoff_m, ge=0.0, unit="m")
     _validate.same_crs(blocks=blocks, targets=targets)
     if not (cutoff_m >= 0):
         raise ConfigError(f"cutoff_m={cutoff_m}; it must be >= 0 metres.")
