@@ -135,3 +135,13 @@ def test_numpy_numbers_work_in_scenarios():
 @pytest.mark.parametrize("bad", [None, [], "seed", {"seed": None}])
 def test_expand_sweep_bad_axes(bad):
     expect(lambda: expand_sweep(BASE, bad), JnriskError, "sweep")
+
+
+def test_many_entries_add_up_before_expansion():
+    entry = {"name": "e", "sweep": {"seed": list(range(60_000))}}
+    data = {"defaults": {"kind": "synthetic_allocation", "hazard": {"grid_size": 4}},
+            "scenarios": [entry, {**entry, "name": "f"}]}  # fmt: skip
+    t0 = time.perf_counter()
+    expect(lambda: scenarios_from_dict(data), ConfigError,
+           "expands to 120,000 scenarios over 2 entries")  # fmt: skip
+    assert time.perf_counter() - t0 < 0.1

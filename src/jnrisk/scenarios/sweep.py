@@ -220,6 +220,25 @@ def _repeated(values: Sequence[Any]) -> list[Any]:
     return dups
 
 
+def _check_total_points(entries: Sequence[Mapping[str, Any]], where: str) -> None:
+    """Refuse a file whose scenarios and sweeps add up to more than the limit, from the axis
+    lengths alone (before anything is expanded)."""
+    total = 0
+    for entry in entries:
+        n = 1
+        sweep = entry.get("sweep")
+        if isinstance(sweep, Mapping):
+            for values in sweep.values():
+                if isinstance(values, Sequence) and not isinstance(values, (str, bytes)):
+                    n *= max(len(values), 1)
+        total += n
+    if total > MAX_SWEEP_POINTS:
+        raise ConfigError(
+            f"{where}: the file expands to {total:,} scenarios over {len(entries):,} entries; "
+            f"the limit is {MAX_SWEEP_POINTS:,}. Split it into several files."
+        )
+
+
 def _merge_defaults(defaults: Mapping[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
     merged = copy.deepcopy(dict(defaults))
     for key, value in entry.items():
@@ -273,10 +292,13 @@ def scenarios_from_dict(data: Mapping[str, Any], *, where: str = "scenarios") ->
         defaults = data.get("defaults", {})
         if not isinstance(defaults, Mapping):
             raise ConfigError(f"{where}: 'defaults' must be a table, got {defaults!r}.")
+        merged_entries = []
         for i, entry in enumerate(entries):
             if not isinstance(entry, Mapping):
                 raise ConfigError(f"{where}.scenarios[{i}] must be a table, got {entry!r}.")
-            merged = _merge_defaults(defaults, entry)
+            merged_entries.append(_merge_defaults(defaults, entry))
+        _check_total_points(merged_entries, where)
+        for i, merged in enumerate(merged_entries):
             scenarios.extend(_entry_to_scenarios(merged, f"{where}.scenarios[{i}]"))
     elif "defaults" in data:
         raise ConfigError(f"{where}: [defaults] is only used together with [[scenarios]].")
