@@ -598,7 +598,13 @@ def _local_client(workers: int | None) -> Any:
         "distributed.scheduler.http.routes": [],
         "distributed.worker.http.routes": [],
     }
-    security = Security.temporary()
+    try:
+        security = Security.temporary()
+    except ImportError:  # pragma: no cover - cryptography is in the dask extra
+        raise ImportError(
+            "the batch cluster makes a TLS key for this run and needs the cryptography "
+            "package: pip install 'jnrisk[dask]'"
+        ) from None
     with dask.config.set(settings):
         cluster = LocalCluster(
             n_workers=n,
