@@ -157,3 +157,14 @@ def test_raster_wrong_types():
 @pytest.mark.parametrize("value", [["a"], "fast", [object()], {"a": 1}])
 def test_numeric_array_refuses(value):
     expect(lambda: numeric_array("wind_kmh", value), ConfigError, "wind_kmh must be numbers")
+
+
+def test_float32_coordinates_are_a_regular_grid_but_a_bent_one_is_not():
+    import xarray as xr
+
+    x = (500_000 + np.arange(100) * 30.0).astype(np.float32)
+    y = (4_050_000 - np.arange(50) * 30.0).astype(np.float32)
+    da = xr.DataArray(np.zeros((50, 100)), dims=("y", "x"), coords={"y": y, "x": x})
+    assert check_raster("dem", da, metric=False).dx == 30.0
+    bent = da.assign_coords(x=np.r_[x[:50], x[50:] + 3.0])
+    expect(lambda: check_raster("dem", bent, metric=False), DataError, "dem must be on a regular")
