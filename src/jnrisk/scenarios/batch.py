@@ -9,7 +9,11 @@ finished scenario is one whose metrics file exists, so a re-run with ``resume=Tr
 and a worker killed mid-run loses nothing (the scheduler re-runs its task elsewhere) and
 duplicates nothing (one metrics file per scenario id, replaced atomically).
 
-For a remote scheduler, ``out`` must be a folder every worker can write (a shared disk), and
+The local cluster listens on 127.0.0.1 only, speaks TLS with a key made for the batch (no
+other local user can submit code to it) and runs no HTTP server. A remote scheduler is reached
+within ``connect_timeout_s`` (handshake included) or refused with a ConfigError; a ``tls://``
+one needs its certificates (``security=``, a YAML file: :func:`load_security`). For a remote
+scheduler, ``out`` must be a folder every worker can write (a shared disk), and
 ``city_loader`` must be importable on the workers.
 """
 
