@@ -12,10 +12,16 @@ Cluster start-up is timed separately, outside the batch timer, and the workers a
 (imports, first file writes) with a small batch into a scratch folder first. There are no numba
 kernels in jnrisk.scenarios, so there is no JIT compile time to report.
 
+``--refusals`` instead times how fast bad input is refused: a scheduler address where a socket
+accepts and never answers, an HTTP server, a closed port and a TLS scheduler with the wrong key
+(each must give a ConfigError within the connect deadline, default 20 s), and a scenario file
+sweeping 200,000 values (refused before expansion).
+
 Usage::
 
     .venv/bin/python benchmarks/bench_batch.py               # 200 scenarios
     .venv/bin/python benchmarks/bench_batch.py --n 40         # quick look
+    .venv/bin/python benchmarks/bench_batch.py --refusals     # time to refuse bad input
 """
 
 from __future__ import annotations
@@ -140,13 +146,105 @@ def bench_dask(scenarios, warm, root: Path, n_workers: int) -> dict:
     }
 
 
+def _timed_refusal(call) -> dict:
+    from jnrisk._errors import JnriskError
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    try:
+        call()
+        outcome = "ACCEPTED (bug)"
+    except JnriskError as exc:
+        outcome = f"{type(exc).__name__}: {str(exc)[:90]}"
+    return {"wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0,
+            "outcome": outcome}
+
+
+def bench_refusals(deadline_s: float | None) -> dict:
+    """Time to refuse: three non-schedulers, a TLS scheduler with the wrong key, a huge sweep."""
+    import http.server
+    import socket
+
+    from distributed.security import Security
+
+    from jnrisk.scenarios import load_scenarios, run_batch, scenarios_from_dict
+    from jnrisk.scenarios.batch import _local_client
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)  # the kernel accepts; nobody ever reads or writes
+
+    class Hello(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    closed = probe.getsockname()[1]
+    probe.close()
+    secured = _local_client(1)
+    root = Path(tempfile.mkdtemp(prefix="jnrisk-bench-refuse-"))
+    scen = make_scenarios(1, grid_size=5)
+    targets = {
+        "silent socket": (f"tcp://127.0.0.1:{silent.getsockname()[1]}", None),
+        "HTTP server": (f"tcp://127.0.0.1:{web.server_address[1]}", None),
+        "closed port": (f"tcp://127.0.0.1:{closed}", None),
+        "TLS, wrong key": (secured.scheduler.address, Security.temporary()),
+    }
+    out: dict[str, dict] = {}
+    try:
+        for name, (addr, sec) in targets.items():
+            out[name] = _timed_refusal(lambda a=addr, s=sec: run_batch(
+                scen, out=root / "o", scheduler=a, security=s, progress=False,
+                connect_timeout_s=deadline_s))  # fmt: skip
+        f = root / "big.toml"
+        f.write_text('name = "s"\nkind = "synthetic_allocation"\n[hazard]\n[sweep]\nseed = ['
+                     + ",".join(map(str, range(200_000))) + "]\n")  # fmt: skip
+        out["sweep 200k values (file)"] = _timed_refusal(lambda: load_scenarios(f))
+        data = {"name": "s", "kind": "synthetic_allocation", "hazard": {},
+                "sweep": {"seed": list(range(200_000))}}  # fmt: skip
+        out["sweep 200k values (parsed)"] = _timed_refusal(lambda: scenarios_from_dict(data))
+        grid = {"name": "s", "kind": "synthetic_allocation", "hazard": {},
+                "sweep": {"seed": list(range(1000)), "max_walk_m": [float(v + 1) for v in
+                                                                    range(1000)]}}  # fmt: skip
+        out["sweep 1000 x 1000 (parsed)"] = _timed_refusal(lambda: scenarios_from_dict(grid))
+    finally:
+        web.shutdown()
+        silent.close()
+        cluster = secured.cluster
+        secured.close()
+        cluster.close()
+        shutil.rmtree(root, ignore_errors=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="scenarios per configuration")
     parser.add_argument("--grid-size", type=int, default=15, help="synthetic grid side (nodes)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--out", default=str(Path(__file__).with_name("out") / "batch"))
+    parser.add_argument("--refusals", action="store_true",
+                        help="time the refusal of bad schedulers and sweeps instead")
+    parser.add_argument("--deadline", type=float, default=None,
+                        help="connect deadline for --refusals (default: run_batch's, 20 s)")
     args = parser.parse_args()
+    if args.refusals:
+        res = bench_refusals(args.deadline)
+        print(f"\njnrisk batch refusals (load avg {os.getloadavg()[0]:.1f}, "
+              f"{psutil.cpu_count()} CPUs)")
+        print(f"{'bad input':<28}{'wall s':>8}{'cpu s':>8}  outcome")
+        for name, r in res.items():
+            print(f"{name:<28}{r['wall_s']:>8.2f}{r['cpu_s']:>8.2f}  {r['outcome']}")
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "bench_refusals.json").write_text(json.dumps(res, indent=2))
+        return
 
     scenarios = make_scenarios(args.n, grid_size=args.grid_size)
     warm = make_scenarios(4, grid_size=args.grid_size, offset=10**6)

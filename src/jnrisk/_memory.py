@@ -13,10 +13,11 @@ The budget is, in order: ``JNRISK_MEMORY_BUDGET_BYTES`` (an integer, or a number
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from jnrisk._errors import ResourceError
 
-__all__ = ["memory_budget_bytes", "ensure_fits", "format_bytes"]
+__all__ = ["memory_budget_bytes", "ensure_fits", "format_bytes", "pairs_within_reach"]
 
 _ENV = "JNRISK_MEMORY_BUDGET_BYTES"
 _FALLBACK_BYTES = 8 * 1024**3
@@ -127,3 +128,34 @@ def ensure_fits(nbytes: float, *, what: str, fix: str, budget_bytes: int | None 
             f"{what} needs about {format_bytes(nbytes)}, above the memory budget of "
             f"{format_bytes(budget)}; {fix}, or raise the budget with {_ENV}"
         )
+
+
+def pairs_within_reach(origins_xy: Any, targets_xy: Any, reach_m: float) -> int:
+    """Number of (origin, target) pairs at most ``reach_m`` apart in a straight line.
+
+    A network distance is never shorter than the straight line, so this bounds from above
+    the origin-destination pairs a search with a ``reach_m`` cutoff can produce (e.g. the
+    block-shelter arcs of an allocation), without building them: a KD-tree count, linear
+    memory.
+
+    Parameters
+    ----------
+    origins_xy, targets_xy
+        ``(n, 2)`` arrays of map coordinates (m).
+    reach_m
+        Cutoff distance (m).
+
+    Examples
+    --------
+    >>> pairs_within_reach([[0, 0], [1000, 0]], [[0, 0], [500, 0], [5000, 0]], 600.0)
+    3
+    """
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    o = np.asarray(origins_xy, dtype=np.float64).reshape(-1, 2)
+    t = np.asarray(targets_xy, dtype=np.float64).reshape(-1, 2)
+    if len(o) == 0 or len(t) == 0:
+        return 0
+    tree = cKDTree(t)
+    return int(np.asarray(tree.query_ball_point(o, float(reach_m), return_length=True)).sum())

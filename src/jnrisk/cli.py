@@ -26,7 +26,12 @@ def _build_parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="run a scenario file (with sweeps) on Dask")
     batch.add_argument("file", help="scenario TOML file (see scenarios/ for examples)")
     batch.add_argument("--out", default="jnrisk-batch", help="output folder (default ./jnrisk-batch)")
-    batch.add_argument("--scheduler", default=None, help="existing Dask scheduler, tcp://HOST:8786")
+    batch.add_argument("--scheduler", default=None,
+                       help="existing Dask scheduler, tcp://HOST:8786 or tls://HOST:8786")
+    batch.add_argument("--security", default=None, metavar="FILE",
+                       help="YAML with tls_ca_file, tls_client_cert, tls_client_key (tls://)")
+    batch.add_argument("--connect-timeout", type=float, default=None, metavar="S",
+                       help="seconds to reach --scheduler, handshake included (default 20)")
     batch.add_argument("--workers", type=int, default=None, help="local worker processes")
     batch.add_argument("--no-resume", dest="resume", action="store_false",
                        help="re-run scenarios that already finished")
@@ -49,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from jnrisk.scenarios import batch_main
 
             return batch_main(args.file, out=args.out, scheduler=args.scheduler,
-                              resume=args.resume, workers=args.workers, progress=args.progress)
+                              resume=args.resume, workers=args.workers, progress=args.progress,
+                              security=args.security, connect_timeout_s=args.connect_timeout)
     except JnriskError as exc:
         print(f"jnrisk: error: {exc}", file=sys.stderr)
         return 2

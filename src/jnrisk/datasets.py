@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import numbers
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,6 +249,9 @@ def _check_manifest_cached(keys: tuple[tuple[str, int, int], ...]) -> None:
 
 
 def _resolve_dir(data_dir: str | os.PathLike[str] | None) -> Path:
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise ConfigError(f"data_dir must be a folder path (str or pathlib.Path), got "
+                          f"{type(data_dir).__name__} {data_dir!r}.")
     d = data_path() if data_dir is None else Path(data_dir).expanduser()
     if not d.is_dir():
         raise DataFileError(f"data_dir {d} is not a folder; pass the folder holding the Jinan "
@@ -299,7 +303,9 @@ def jinan(
     >>> len(city.shelters), city.roads.crs.to_epsg()
     (435, 4548)
     """
-    if isinstance(year, bool) or year not in YEARS:
+    if isinstance(year, (bool, np.bool_)) or not isinstance(year, numbers.Integral) or (
+        year not in YEARS
+    ):
         raise ConfigError(f"year={year!r} is not available; choose one of {list(YEARS)} "
                           f"(2023: 435 shelters built by 2023; 2024: all 630).")
     d = _resolve_dir(data_dir)
@@ -341,7 +347,7 @@ def jinan(
     for field, (fn, units, name) in _RASTERS.items():
         out[field] = _read_raster_cached(_stat_key(d / fn), units, name).copy(deep=True)
     tables = {k: _read_table_cached(_stat_key(d / fn)).copy() for k, fn in _TABLES.items()}
-    return JinanCity(year=year, data_dir=d, **out, census=tables["census"],
+    return JinanCity(year=int(year), data_dir=d, **out, census=tables["census"],
                      facts=tables["facts"], waterlogging_sections=tables["waterlogging_sections"])
 
 

@@ -284,7 +284,7 @@ def test_landcover_and_option_errors():
         spread_rates(lc)
     with pytest.raises(ConfigError, match="unknown fuel model 77"):
         spread_rates(lc, fuel_map={5: 1, 9: 77})
-    with pytest.raises(DataError, match="wind_kmh=-1"):
+    with pytest.raises(ConfigError, match=r"wind_kmh = -1.0 is out of range"):
         spread_rates(grid(np.full((10, 10), 5)), wind_kmh=-1.0)
     with pytest.raises(DataError, match="reproject_match"):
         spread_rates(grid(np.full((10, 10), 5)), grid(np.zeros((9, 10))))

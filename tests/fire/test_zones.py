@@ -69,7 +69,7 @@ def test_rank_units_bad_options():
     land, dem, units, villages, forces, _ = landscape(20)
     with pytest.raises(ConfigError, match="unknown weight"):
         rank_units(units, land, dem, villages=villages, fire_forces=forces, weights={"wind": 1})
-    with pytest.raises(ConfigError, match="not 1-5"):
+    with pytest.raises(ConfigError, match=r"danger_level = 7 is out of range: it must be >= 1 and <= 5"):
         rank_units(units, land, dem, villages=villages, fire_forces=forces, danger_level=7)
 
 

@@ -134,6 +134,16 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(client, tmp_path):
     client.wait_for_workers(2, timeout=30)
 
 
+def _security_file(sec, folder):
+    """The cluster's throw-away key as PEM files and a security YAML, as an admin would ship."""
+    (folder / "ca.pem").write_text(sec.tls_ca_file)
+    (folder / "client.pem").write_text(sec.tls_client_cert)
+    (folder / "client.key").write_text(sec.tls_client_key)
+    f = folder / "security.yaml"
+    f.write_text("tls_ca_file: ca.pem\ntls_client_cert: client.pem\ntls_client_key: client.key\n")
+    return f
+
+
 def test_scheduler_address_via_batch_main_and_cli(client, tmp_path, capsys):
     f = tmp_path / "s.toml"
     f.write_text(
@@ -141,14 +151,23 @@ def test_scheduler_address_via_batch_main_and_cli(client, tmp_path, capsys):
         "[sweep]\nseed = [1, 2]\nm2_per_person = [1.0, 2.0]\n"
     )
     addr = client.scheduler.address
-    code = batch_main(f, out=tmp_path / "o", scheduler=addr, progress=False)
+    assert addr.startswith("tls://127.0.0.1:")
+    code = batch_main(f, out=tmp_path / "o", scheduler=addr, progress=False,
+                      security=client.security)  # fmt: skip
     assert code == 0
     assert "completed 4, skipped (already finished) 0, failed 0" in capsys.readouterr().out
+    sec = _security_file(client.security, tmp_path)
     code = cli_main(["batch", str(f), "--out", str(tmp_path / "o"), "--scheduler", addr,
-                     "--no-progress"])
+                     "--no-progress", "--security", str(sec)])
     assert code == 0
     assert "completed 0, skipped (already finished) 4" in capsys.readouterr().out
     assert dict(collect(tmp_path / "o").sizes) == {"seed": 2, "m2_per_person": 2}
+    # the TLS scheduler refuses a client without the key, within the deadline
+    argv = ["batch", str(f), "--out", str(tmp_path / "o"), "--scheduler", addr, "--no-progress"]
+    assert cli_main([*argv, "--connect-timeout", "5"]) == 2
+    assert "uses TLS; pass the cluster's certificates with --security FILE" in (
+        capsys.readouterr().err
+    )
 
 
 def test_unreachable_scheduler_is_config_error_before_work(tmp_path, monkeypatch):
@@ -173,3 +192,31 @@ def test_batch_main_bad_file_exit_code_2(tmp_path, capsys):
     assert "jnrisk: error:" in err and "did you mean 'duration_min'" in err
     assert not (tmp_path / "o").exists()
     assert scen_kinds.SlowParams is not None
+
+
+def test_two_batches_on_one_output_folder(client, tmp_path):
+    # Two batches (one on the cluster, one in this process) write the same scenarios into one
+    # folder at the same time: every scenario ends exactly once, nobody's files are lost.
+    out = tmp_path / "shared"
+    runs = [slow(v, sleep_s=0.05) for v in range(24)]
+    summaries = {}
+
+    def other():
+        summaries["sync"] = run_batch(list(reversed(runs)), out=out, client="synchronous",
+                                      progress=False)  # fmt: skip
+
+    t = threading.Thread(target=other)
+    t.start()
+    summaries["cluster"] = run_batch(runs, out=out, client=client, progress=False)
+    t.join(timeout=120)
+    assert not t.is_alive()
+    for s in summaries.values():
+        assert s.failed == 0, s.summary()
+        assert s.completed + s.skipped == len(runs)
+    rows = read_metrics(out)
+    assert len(rows) == len(runs) and rows["scenario_id"].is_unique
+    assert sorted(rows["value_x"]) == list(range(24))
+    assert not list(out.rglob(".tmp-*"))
+    # a third batch finds everything finished
+    again = run_batch(runs, out=out, client="synchronous", progress=False)
+    assert (again.completed, again.skipped) == (0, len(runs))

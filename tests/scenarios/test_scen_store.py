@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 
 import geopandas as gpd
 import pandas as pd
@@ -14,7 +15,13 @@ import xarray as xr
 
 from jnrisk._errors import ConfigError
 from jnrisk.scenarios import Scenario, collect, expand_sweep, read_metrics, run, run_batch
-from jnrisk.scenarios.store import atomic_write, check_writable, finished_ids
+from jnrisk.scenarios.store import (
+    STALE_TMP_AGE_S,
+    atomic_write,
+    check_writable,
+    finished_ids,
+    remove_stale_temp_files,
+)
 
 SYN = {"name": "g", "kind": "synthetic_allocation", "hazard": {"grid_size": 5, "n_blocks": 8}}
 
@@ -74,8 +81,17 @@ def test_stale_temp_files_are_removed(tmp_path):
     check_writable(tmp_path)
     stale = tmp_path / "metrics" / ".tmp-abc-x.parquet"
     stale.write_text("half")
+    live = tmp_path / "metrics" / ".tmp-def-y.parquet"  # another batch writing right now
+    live.write_text("in progress")
+    old = time.time() - STALE_TMP_AGE_S - 60
+    os.utime(stale, (old, old))
     check_writable(tmp_path)
-    assert not stale.exists()
+    assert not stale.exists() and live.exists()
+    # a batch removes its own leftovers (tagged), whatever their age, and only those
+    mine = tmp_path / "layers" / ".tmp-b1-0123-z.parquet"
+    mine.write_text("killed writer")
+    assert remove_stale_temp_files(tmp_path, tag="b1-") == 1
+    assert not mine.exists() and live.exists()
 
 
 def test_synchronous_batch_writes_all_outputs(tmp_path):
@@ -155,7 +171,7 @@ def test_success_after_failure_clears_the_error(tmp_path):
     [
         ({"client": "threads"}, "client='threads' is not allowed"),
         ({"client": "synchronous", "scheduler": "tcp://x:1"}, "either client= or scheduler="),
-        ({"workers": 0}, "workers must be a whole number >= 1"),
+        ({"workers": 0}, "workers = 0 is out of range: it must be >= 1"),
         ({"client": "synchronous", "workers": 2}, "workers= sizes the local cluster"),
         ({"client": "synchronous", "city_loader": 3}, "city_loader must be callable"),
         ({"client": "synchronous", "city_args": [1]}, "city_args must be a dict"),
@@ -223,3 +239,24 @@ def test_collect_incomplete_grid_uses_scenario_dim(tmp_path):
     runs = expand_sweep(SYN, {"seed": [1, 2], "max_walk_m": [300.0, 3000.0]})
     run_batch(runs[:3], out=tmp_path, client="synchronous", progress=False)
     assert list(collect(tmp_path).sizes) == ["scenario"]
+
+
+def test_full_disk_is_a_recorded_resource_error_naming_the_file(tmp_path, monkeypatch):
+    import errno
+
+    from jnrisk._errors import ResourceError
+
+    def no_space(self, path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", no_space)
+    with pytest.raises(ResourceError, match=r"cannot write '.*x\.parquet' \(No space left"):
+        atomic_write(tmp_path / "x.parquet", lambda tmp: pd.DataFrame().to_parquet(tmp))
+    assert list(tmp_path.iterdir()) == []
+    s = run_batch([slow(1), slow(2)], out=tmp_path / "o", client="synchronous", progress=False)
+    assert (s.completed, s.failed) == (0, 2)
+    assert all("ResourceError: cannot write" in e and "metrics" in e for e in s.errors.values())
+    assert not finished_ids(tmp_path / "o")
+    assert not list((tmp_path / "o").rglob(".tmp-*"))
+    info = json.loads((tmp_path / "o" / "errors" / f"{slow(1).scenario_id}.json").read_text())
+    assert info["error_type"] == "ResourceError"

@@ -10,7 +10,13 @@ from typing import Any
 import numpy as np
 
 from jnrisk._errors import ConfigError, DataError, SchemaError
-from jnrisk._validate import non_negative_values, require_columns, same_crs, valid_geometry
+from jnrisk._validate import (
+    non_negative_values,
+    real_number,
+    require_columns,
+    same_crs,
+    valid_geometry,
+)
 from jnrisk.allocation.solve import TransportSolution, greedy_transport, solve_transport
 from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
 
@@ -291,6 +297,8 @@ def _prepare(
     from jnrisk.network import require_network
 
     require_network(network)
+    max_walk_m = real_number("max_walk_m", max_walk_m, ge=0.0, unit="m")
+    m2_per_person = real_number("m2_per_person", m2_per_person, gt=0.0, unit="m2 per person")
     _points(population, "population")
     _points(shelters, "shelters")
     same_crs(population=population, shelters=shelters, network=network)

@@ -21,8 +21,17 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from jnrisk._errors import ConfigError, DataError, SchemaError
-from jnrisk._validate import Problems, metric_crs
+from jnrisk._errors import ConfigError, DataError
+from jnrisk._memory import ensure_fits
+from jnrisk._validate import (
+    Grid,
+    check_aligned,
+    check_raster,
+    finite_coordinates,
+    numeric_array,
+    real_number,
+    unique_index,
+)
 
 __all__ = [
     "FuelModel",
@@ -111,9 +120,9 @@ class FuelMoisture:
     def __post_init__(self) -> None:
         for name in ("dead_1h_pct", "dead_10h_pct", "dead_100h_pct", "live_herb_pct",
                      "live_woody_pct"):  # fmt: skip
-            v = getattr(self, name)
-            if not (math.isfinite(v) and 0.0 < v <= 400.0):
-                raise ConfigError(f"FuelMoisture.{name}={v!r} must be in (0, 400] %.")
+            v = real_number(f"FuelMoisture.{name}", getattr(self, name), gt=0.0, le=400.0,
+                            unit="% of dry weight")  # fmt: skip
+            object.__setattr__(self, name, v)
 
 
 DESIGN_MOISTURE = FuelMoisture()
@@ -130,8 +139,7 @@ def moisture_from_ffmc(ffmc: float) -> float:
     >>> round(moisture_from_ffmc(92.0), 2)
     8.75
     """
-    if not 0.0 <= ffmc <= 101.0:
-        raise ConfigError(f"moisture_from_ffmc: ffmc={ffmc!r} must be in [0, 101].")
+    ffmc = real_number("moisture_from_ffmc: ffmc", ffmc, ge=0.0, le=101.0)
     return 250.0 * 59.5 / 101.0 * (101.0 - ffmc) / (59.5 + ffmc)
 
 
@@ -228,9 +236,10 @@ def length_to_breadth(effective_wind_kmh: Any, *, shape: str = "rothermel1991") 
     >>> round(float(length_to_breadth(16.09344)), 3)
     3.5
     """
-    if shape not in _SHAPES:
+    if not isinstance(shape, str) or shape not in _SHAPES:
         raise ConfigError(f"length_to_breadth: shape={shape!r}; use one of {list(_SHAPES)}.")
-    u_mph = np.asarray(effective_wind_kmh, dtype=np.float64) / 1.609344
+    u_mph = numeric_array("length_to_breadth: effective_wind_kmh", effective_wind_kmh,
+                           unit="km/h") / 1.609344  # fmt: skip
     if shape == "rothermel1991":
         return 1.0 + 0.25 * u_mph
     return np.minimum(0.936 * np.exp(0.1147 * u_mph) + 0.461 * np.exp(-0.0692 * u_mph) - 0.397,
@@ -257,7 +266,7 @@ class RothermelResult:
 def _fuel(code: int) -> FuelModel:
     if isinstance(code, FuelModel):
         return code
-    if code not in FUEL_MODELS:
+    if isinstance(code, bool) or not isinstance(code, (int, np.integer)) or code not in FUEL_MODELS:
         raise ConfigError(
             f"unknown fuel model {code!r}; available: {sorted(FUEL_MODELS)} "
             f"(Anderson 13 subset), or pass a FuelModel."
@@ -316,10 +325,10 @@ def rothermel_ros(
     (1.404, 31.1)
     """
     fm = _fuel(fuel_model)
-    if not (math.isfinite(wind_midflame_kmh) and wind_midflame_kmh >= 0):
-        raise DataError(f"rothermel_ros: wind_midflame_kmh={wind_midflame_kmh!r} must be >= 0.")
-    if not (math.isfinite(slope_pct) and slope_pct >= 0):
-        raise DataError(f"rothermel_ros: slope_pct={slope_pct!r} must be >= 0.")
+    wind_midflame_kmh = real_number("rothermel_ros: wind_midflame_kmh", wind_midflame_kmh,
+                                    ge=0.0, le=400.0, unit="km/h")  # fmt: skip
+    slope_pct = real_number("rothermel_ros: slope_pct", slope_pct, ge=0.0, le=1000.0, unit="%")
+    _check_moisture(moisture)
     fc = _fuel_constants(fm, moisture)
     u = wind_midflame_kmh * _KMH_TO_FT_MIN
     phi_w = float(_phi_wind(fc, u)) if u > 0 else 0.0
@@ -351,23 +360,33 @@ def rothermel_ros(
 
 
 # --------------------------------------------------------------------------- raster
-def _grid_geometry(da: xr.DataArray, name: str) -> tuple[float, float, str, str]:
-    if not isinstance(da, xr.DataArray) or da.ndim != 2:
-        raise SchemaError(
-            f"{name} must be a 2-D xarray.DataArray (y, x) with a CRS (rioxarray), got "
-            f"{type(da).__name__} with {getattr(da, 'ndim', '?')} dims."
+def _check_moisture(moisture: Any) -> None:
+    if not isinstance(moisture, FuelMoisture):
+        raise ConfigError(
+            f"moisture must be a FuelMoisture, got {type(moisture).__name__} {moisture!r}; "
+            f"e.g. FuelMoisture(dead_1h_pct=6.0) or DESIGN_MOISTURE."
         )
-    metric_crs(da, name=name)
-    ydim, xdim = da.dims
-    if da.sizes[xdim] < 2 or da.sizes[ydim] < 2:
-        raise DataError(f"{name} must be at least 2 x 2 cells, got {dict(da.sizes)}.")
-    x = da[xdim].values.astype(np.float64)
-    y = da[ydim].values.astype(np.float64)
-    dx = float(x[1] - x[0])
-    dy = float(y[1] - y[0])
-    if not (np.allclose(np.diff(x), dx) and np.allclose(np.diff(y), dy)) or dx == 0 or dy == 0:
-        raise DataError(f"{name} must be on a regular grid (constant x and y spacing).")
-    return dx, dy, ydim, xdim
+
+
+def _check_fuel_map(fuel_map: Any) -> None:
+    if not isinstance(fuel_map, Mapping):
+        raise ConfigError(
+            f"fuel_map must be a dict land-cover code -> fuel model (or None), got "
+            f"{type(fuel_map).__name__}; e.g. {DEFAULT_FUEL_MAP}."
+        )
+
+
+#: float64 grids alive at once in spread_rates and arrival_time (rates, vectors, masks, heap).
+_GRIDS_PER_CELL = 16
+
+
+def _guard_grid(grid: Grid, what: str) -> None:
+    ensure_fits(
+        grid.nbytes(8.0 * _GRIDS_PER_CELL),
+        what=f"{what} on {grid.ny:,} x {grid.nx:,} cells",
+        fix="clip the rasters to the area of interest or coarsen them (rio.reproject with a "
+        "larger resolution)",
+    )
 
 
 def _fuel_grid(landcover: xr.DataArray, fuel_map: Mapping[int, int | None]) -> np.ndarray:
@@ -446,34 +465,25 @@ def spread_rates(
         from north), ``lw_ratio``, ``eccentricity``, ``fuel_model`` (0 non-burnable), with the
         coords and CRS of ``landcover``.
     """
-    dx, dy, ydim, xdim = _grid_geometry(landcover, "landcover")
-    if shape not in _SHAPES:
+    grid = check_raster("landcover", landcover)
+    dx, dy = grid.dx, grid.dy
+    if not isinstance(shape, str) or shape not in _SHAPES:
         raise ConfigError(f"spread_rates: shape={shape!r}; use one of {list(_SHAPES)}.")
-    problems = Problems("spread_rates")
-    if not (math.isfinite(wind_kmh) and wind_kmh >= 0):
-        problems.add(f"wind_kmh={wind_kmh!r} must be >= 0 km/h")
-    if not math.isfinite(wind_from_deg):
-        problems.add(f"wind_from_deg={wind_from_deg!r} must be finite degrees")
-    if not 0.0 < wind_adjustment <= 1.0:
-        problems.add(f"wind_adjustment={wind_adjustment!r} must be in (0, 1]")
-    problems.raise_if_any(DataError)
+    wind_kmh = real_number("spread_rates: wind_kmh", wind_kmh, ge=0.0, le=400.0, unit="km/h")
+    wind_from_deg = real_number("spread_rates: wind_from_deg", wind_from_deg, unit="degrees")
+    wind_adjustment = real_number("spread_rates: wind_adjustment", wind_adjustment, gt=0.0,
+                                  le=1.0)  # fmt: skip
+    _check_moisture(moisture)
+    _check_fuel_map(fuel_map)
+    if dem is not None:
+        check_aligned("landcover", landcover, "dem", dem)
+    if firebreaks is not None:
+        check_aligned("landcover", landcover, "firebreaks", firebreaks, metric=False)
+    _guard_grid(grid, "spread_rates' working grids")
     fuel = _fuel_grid(landcover, fuel_map)
     if firebreaks is not None:
-        if firebreaks.shape != landcover.shape:
-            raise DataError(
-                f"firebreaks has shape {firebreaks.shape}, landcover {landcover.shape}; "
-                f"rasterize them on the landcover grid."
-            )
         fuel = np.where(np.asarray(firebreaks, dtype=bool), 0, fuel)
     if dem is not None:
-        if dem.shape != landcover.shape or not (
-            np.allclose(dem[dem.dims[1]].values, landcover[xdim].values)
-            and np.allclose(dem[dem.dims[0]].values, landcover[ydim].values)
-        ):
-            raise DataError(
-                f"dem (shape {dem.shape}) is not on the landcover grid (shape "
-                f"{landcover.shape}); resample with dem.rio.reproject_match(landcover)."
-            )
         z = _dem_values(dem)
         no_z = ~np.isfinite(z) & (fuel > 0)
         if no_z.any():
@@ -565,13 +575,29 @@ def _ignition_cells(
     if hasattr(ignitions, "geometry"):
         from jnrisk._validate import same_crs, valid_geometry
 
+        unique_index(ignitions, name="ignitions")
+        finite_coordinates(ignitions, name="ignitions")
         valid_geometry(ignitions, name="ignitions", geom_types=["Point"])
         same_crs(landcover=landcover, ignitions=ignitions)
         xs = ignitions.geometry.x.to_numpy()
         ys = ignitions.geometry.y.to_numpy()
         labels = [str(i) for i in ignitions.index]
     else:
-        pts = np.asarray(ignitions, dtype=np.float64).reshape(-1, 2)
+        pts = numeric_array("ignitions", ignitions, unit="map x, y (m)")
+        if pts.size == 0:
+            raise DataError("ignitions is empty; pass at least one point.")
+        if pts.ndim > 2 or pts.shape[-1] != 2:
+            raise ConfigError(
+                f"ignitions must be a GeoDataFrame of points or an (n, 2) array of map x, y "
+                f"(m), got shape {pts.shape}."
+            )
+        pts = pts.reshape(-1, 2)
+        bad = np.flatnonzero(~np.isfinite(pts).all(axis=1))
+        if bad.size:
+            raise DataError(
+                f"ignitions: non-finite (NaN or infinite) x, y at rows {bad[:5].tolist()}; "
+                f"drop or fix them."
+            )
         xs, ys = pts[:, 0], pts[:, 1]
         labels = [str(i) for i in range(len(pts))]
     if len(xs) == 0:
@@ -647,9 +673,24 @@ def arrival_time(
     >>> float(t.sel(x=600.0, y=600.0)), bool(t.notnull().all())
     (0.0, True)
     """
-    if neighbours not in (8, 16):
+    if isinstance(neighbours, bool) or neighbours not in (8, 16):
         raise ConfigError(f"arrival_time: neighbours={neighbours!r}; use 8 or 16.")
-    dx, dy, ydim, xdim = _grid_geometry(landcover, "landcover")
+    grid = check_raster("landcover", landcover)
+    dx, dy, ydim, xdim = grid.dx, grid.dy, grid.ydim, grid.xdim
+    limit = (
+        np.inf
+        if max_time_min is None
+        else real_number("arrival_time: max_time_min", max_time_min, ge=0.0, unit="min")
+    )
+    if rates is not None:
+        if not isinstance(rates, xr.Dataset) or not {"ros_m_min", "direction_deg",
+                                                     "eccentricity"} <= set(rates.data_vars):
+            raise ConfigError(
+                "arrival_time: rates must be the Dataset spread_rates() returns (ros_m_min, "
+                "direction_deg, eccentricity); pass rates=spread_rates(landcover, ...)."
+            )
+        check_aligned("landcover", landcover, "rates", rates["ros_m_min"], metric=False)
+    _guard_grid(grid, "arrival_time's working grids")
     if rates is None:
         rates = spread_rates(landcover, dem, wind_kmh=wind_kmh, wind_from_deg=wind_from_deg,
                              moisture=moisture, fuel_map=fuel_map,
@@ -680,12 +721,11 @@ def arrival_time(
     if ignition_time_min is None:
         t0 = np.zeros(len(rows))
     else:
-        t0 = np.asarray(ignition_time_min, dtype=np.float64)
+        t0 = numeric_array("arrival_time: ignition_time_min", ignition_time_min, unit="min")
         if t0.shape != rows.shape or not np.all(np.isfinite(t0)) or np.any(t0 < 0):
             raise DataError(
                 f"ignition_time_min must hold {len(rows)} finite times >= 0 min, got {t0!r}."
             )
-    limit = np.inf if max_time_min is None else float(max_time_min)
     from jnrisk.fire import _spread_kernels as kern
 
     theta = np.radians(90.0 - rates["direction_deg"].values)  # math angle in map x/y
@@ -727,18 +767,17 @@ def perimeters(arrival: xr.DataArray, times_min: Sequence[float]) -> Any:
     """
     import geopandas as gpd
     import rasterio.features
-    from affine import Affine
     from shapely.geometry import MultiPolygon, shape
 
-    dx, dy, ydim, xdim = _grid_geometry(arrival, "arrival")
-    x0 = float(arrival[xdim].values[0]) - dx / 2
-    y0 = float(arrival[ydim].values[0]) - dy / 2
-    transform = Affine(dx, 0.0, x0, 0.0, dy, y0)
-    values = np.asarray(arrival.values, dtype=np.float64)
+    grid = check_raster("arrival", arrival)
+    transform = grid.transform
+    values = numeric_array("arrival", arrival, unit="min")
+    if isinstance(times_min, (str, bytes)) or not isinstance(times_min, Sequence | np.ndarray):
+        raise ConfigError(f"perimeters: times_min must be a list of minutes, got {times_min!r}.")
+    times = [real_number(f"perimeters: times_min[{i}]", t, ge=0.0, unit="min")
+             for i, t in enumerate(times_min)]  # fmt: skip
     rows = []
-    for t in times_min:
-        if not math.isfinite(t) or t < 0:
-            raise DataError(f"perimeters: time {t!r} must be finite minutes >= 0.")
+    for t in times:
         mask = np.isfinite(values) & (values <= t)
         polys = [
             shape(geom)

@@ -19,7 +19,8 @@ import pandas as pd
 import xarray as xr
 
 from jnrisk._errors import ConfigError, DataError, DataFileError, SchemaError
-from jnrisk._validate import Problems
+from jnrisk._memory import ensure_fits
+from jnrisk._validate import Problems, numeric_array, real_number, whole_number
 
 __all__ = [
     "FWI_LEVEL_THRESHOLDS",
@@ -118,7 +119,13 @@ def _check_series(
                 f"fire weather: {name}['time'] has dtype {arr['time'].dtype}, expected "
                 f"datetime64. Convert with arr.assign_coords(time=pd.to_datetime(arr.time))."
             )
+        if arr.dtype.kind not in "iuf":
+            raise SchemaError(
+                f"fire weather: {name} has dtype {arr.dtype}, expected numbers; convert it "
+                f"with {name}.astype(float) (missing values as NaN)."
+            )
         out.append(arr)
+    _check_same_places(dict(zip(arrays, out, strict=True)))
     time = out[0]["time"].to_index()
     for name, arr in zip(list(arrays)[1:], out[1:], strict=True):
         if not arr["time"].to_index().equals(time):
@@ -162,6 +169,34 @@ def _check_series(
     return out
 
 
+def _check_same_places(arrays: Mapping[str, xr.DataArray]) -> None:
+    """Inputs must describe the same stations or cells: every shared non-time dimension has
+    the same labels in the same order (otherwise values of different stations would mix)."""
+    first: dict[str, tuple[str, Any]] = {}
+    for name, arr in arrays.items():
+        for dim in arr.dims:
+            if dim == "time":
+                continue
+            labels = arr[dim].to_index() if dim in arr.coords else pd.RangeIndex(arr.sizes[dim])
+            if dim not in first:
+                first[dim] = (name, labels)
+                continue
+            ref_name, ref = first[dim]
+            if not labels.equals(ref):
+                only = [v for v in labels if v not in set(ref)][:3]
+                detail = (
+                    f"labels {only} are not in {ref_name}" if only
+                    else "the same labels come in another order" if len(labels) == len(ref)
+                    else f"{len(labels)} vs {len(ref)} entries"
+                )
+                raise DataError(
+                    f"fire weather: {name} and {ref_name} differ along {dim!r} ({detail}); "
+                    f"every input must describe the same {dim}s in the same order: align "
+                    f"them with xr.align({ref_name}, {name}, join='inner') or "
+                    f"{name}.sel({dim}={ref_name}.{dim})."
+                )
+
+
 def _check_missing(arrays: Mapping[str, xr.DataArray], missing: str) -> None:
     if missing not in _MISSING_MODES:
         raise ConfigError(
@@ -183,8 +218,24 @@ def _check_missing(arrays: Mapping[str, xr.DataArray], missing: str) -> None:
     problems.raise_if_any(DataError)
 
 
-def _check_latitude(lat: Any) -> None:
-    values = np.asarray(lat.data if isinstance(lat, xr.DataArray) else lat, dtype=np.float64)
+def _check_latitude(lat: Any, inputs: Mapping[str, xr.DataArray]) -> None:
+    if isinstance(lat, xr.DataArray):
+        if "time" in lat.dims:
+            raise ConfigError("fwi: lat must not vary along 'time'; pass one latitude per place.")
+        _check_same_places({**inputs, "lat": lat})
+        values = lat.values
+    else:
+        values = lat
+    try:
+        values = np.asarray(values)
+        if values.dtype.kind not in "iuf":
+            raise TypeError
+        values = values.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"fwi: lat must be degrees north (a number or a DataArray of numbers), got "
+            f"{type(lat).__name__} {lat!r}."
+        ) from None
     if values.size == 0 or not np.all(np.isfinite(values)):
         raise DataError(f"fwi: lat must be finite degrees north, got {values!r}.")
     lo, hi = FWI_LATITUDE_RANGE_DEG
@@ -269,15 +320,23 @@ def fwi(
     arrays = {"temp_c": temp_c, "rh_pct": rh_pct, "wind_kmh": wind_kmh, "rain_mm": rain_mm}
     checked = _check_series(arrays, ranges=FWI_INPUT_RANGES)
     _check_missing(dict(zip(arrays, checked, strict=True)), missing)
-    _check_latitude(lat)
-    for name, value in (("ffmc0", ffmc0), ("dmc0", dmc0), ("dc0", dc0)):
-        hi = 101.0 if name == "ffmc0" else np.inf
-        if not (np.isfinite(value) and 0.0 <= value <= hi):
-            raise ConfigError(
-                f"fwi: {name}={value!r} must be a finite code >= 0"
-                + (" and <= 101" if name == "ffmc0" else "")
-                + " (standard start-up: ffmc0=85, dmc0=6, dc0=15)."
-            )
+    _check_latitude(lat, dict(zip(arrays, checked, strict=True)))
+    start_up = "(standard start-up: ffmc0=85, dmc0=6, dc0=15)"
+    ffmc0 = real_number("fwi: ffmc0", ffmc0, ge=0.0, le=101.0, fix=start_up)
+    dmc0 = real_number("fwi: dmc0", dmc0, ge=0.0, fix=start_up)
+    dc0 = real_number("fwi: dc0", dc0, ge=0.0, fix=start_up)
+    if all(a.chunks is None for a in checked):
+        sizes: dict[Any, int] = {}
+        for a in checked:
+            sizes.update(a.sizes)
+        n = int(np.prod(list(sizes.values()), dtype=np.float64))
+        # 4 float64 inputs and 7 outputs, plus the broadcast copies apply_ufunc makes
+        ensure_fits(
+            n * 8.0 * 15,
+            what=f"the FWI stack ({n:,} place-days x 7 outputs)",
+            fix="run fewer places or days at a time, or pass Dask-backed inputs "
+            "(temp_c.chunk({'station': 100}))",
+        )
 
     inputs = [a.astype(np.float64) for a in checked]
     if any(a.chunks is not None for a in inputs):
@@ -353,11 +412,14 @@ def overwintering_dc(
     >>> overwintering_dc(1.0, 550.0, min_dc=10.0)
     10.0
     """
-    for name, value in (("carry_over", carry_over), ("wetting_efficiency", wetting_efficiency)):
-        if not 0.0 <= value <= 1.0:
-            raise ConfigError(f"overwintering_dc: {name}={value!r} must be a fraction in [0, 1].")
-    rain = np.asarray(getattr(winter_rain_mm, "data", winter_rain_mm), dtype=np.float64)
-    dc = np.asarray(getattr(dc_fall, "data", dc_fall), dtype=np.float64)
+    carry_over = real_number("overwintering_dc: carry_over", carry_over, ge=0.0, le=1.0)
+    wetting_efficiency = real_number("overwintering_dc: wetting_efficiency",
+                                     wetting_efficiency, ge=0.0, le=1.0)  # fmt: skip
+    min_dc = real_number("overwintering_dc: min_dc", min_dc, ge=0.0)
+    rain = numeric_array("overwintering_dc: winter_rain_mm", winter_rain_mm, unit="mm")
+    dc = numeric_array("overwintering_dc: dc_fall", dc_fall)
+    if isinstance(dc_fall, xr.DataArray) and isinstance(winter_rain_mm, xr.DataArray):
+        _check_same_places({"dc_fall": dc_fall, "winter_rain_mm": winter_rain_mm})
     if np.any(rain < 0):
         raise DataError(
             f"overwintering_dc: winter_rain_mm must be >= 0, got min {np.nanmin(rain):g} mm."
@@ -408,14 +470,21 @@ def danger_level(
     >>> danger_level(xr.DataArray([0.0, 7.0, 15.0, 25.0, 45.0, float("nan")])).values.tolist()
     [1, 2, 3, 4, 5, 0]
     """
-    th = np.asarray(thresholds, dtype=np.float64)
+    try:
+        th = np.asarray(thresholds, dtype=np.float64)
+    except (TypeError, ValueError):
+        th = np.array([np.nan])
     if th.shape != (4,) or not np.all(np.isfinite(th)) or np.any(np.diff(th) <= 0):
         raise ConfigError(
             f"danger_level: thresholds must be 4 finite increasing numbers (upper bounds of "
             f"levels 1-4), got {list(thresholds)}; e.g. {list(FWI_LEVEL_THRESHOLDS)}."
         )
     if not isinstance(index, xr.DataArray):
-        index = xr.DataArray(np.asarray(index, dtype=np.float64))
+        index = xr.DataArray(numeric_array("danger_level: index", index))
+    elif index.dtype.kind not in "iuf":
+        raise SchemaError(
+            f"danger_level: index has dtype {index.dtype}, expected numbers (FWI or score)."
+        )
 
     def _levels(values: np.ndarray) -> np.ndarray:
         lev = (np.searchsorted(th, values, side="left") + 1).astype(np.int8)
@@ -445,6 +514,12 @@ def beaufort_force(wind_kmh: Any) -> Any:
     [0, 2, 5, 12]
     """
     edges = np.asarray(BEAUFORT_UPPER_KMH)
+    values = numeric_array("beaufort_force: wind_kmh", wind_kmh, unit="km/h")
+    if np.any(values < 0):
+        raise DataError(
+            f"beaufort_force: wind_kmh must be >= 0 km/h, got min {np.nanmin(values):g}; "
+            f"a direction is not a speed."
+        )
     if isinstance(wind_kmh, xr.DataArray):
         return xr.apply_ufunc(
             lambda v: np.searchsorted(edges, v, side="left").astype(np.int8),
@@ -452,7 +527,7 @@ def beaufort_force(wind_kmh: Any) -> Any:
             dask="parallelized",
             output_dtypes=[np.int8],
         )
-    return np.searchsorted(edges, np.asarray(wind_kmh, dtype=np.float64), side="left")
+    return np.searchsorted(edges, values, side="left")
 
 
 def lyt1172_score(
@@ -510,8 +585,15 @@ def lyt1172_score(
         "rain_mm": (0.0, 2000.0),
     }
     t, h, w, r = (a.astype(np.float64) for a in _check_series(arrays, ranges=ranges))
-    if dry_days0 < 0:
-        raise ConfigError(f"lyt1172_score: dry_days0={dry_days0} must be >= 0.")
+    dry_days0 = whole_number("lyt1172_score: dry_days0", dry_days0, ge=0, le=100_000,
+                             unit="days")  # fmt: skip
+    dry_day_max_mm = real_number("lyt1172_score: dry_day_max_mm", dry_day_max_mm, ge=0.0,
+                                 le=100.0, unit="mm")  # fmt: skip
+    if season_correction is not None and not isinstance(season_correction, Mapping):
+        raise ConfigError(
+            f"lyt1172_score: season_correction must be a dict month -> points, e.g. "
+            f"{{7: 10, 8: 10}}, got {season_correction!r}."
+        )
     if r.chunks is not None:
         r = r.chunk({"time": -1})
 
@@ -544,12 +626,15 @@ def lyt1172_score(
     s_d = np.minimum(dry * LYT_DRY_DAY_POINTS, LYT_DRY_DAY_CAP)
     score = s_t + s_h + s_w + s_d
     if season_correction:
-        bad = [m for m in season_correction if m not in range(1, 13)]
+        bad = [m for m in season_correction
+               if isinstance(m, bool) or not isinstance(m, (int, np.integer))
+               or m not in range(1, 13)]  # fmt: skip
         if bad:
             raise ConfigError(f"lyt1172_score: season_correction months {bad} are not 1..12.")
         corr = np.zeros(13)
         for m, v in season_correction.items():
-            corr[m] = float(v)
+            corr[m] = real_number(f"lyt1172_score: season_correction[{m}]", v, ge=-100.0,
+                                  le=100.0, unit="points")  # fmt: skip
         months = t["time"].dt.month.values
         score = score - xr.DataArray(corr[months], dims="time", coords={"time": t["time"]})
     score = score.transpose(*t.dims)
@@ -620,6 +705,29 @@ def load_station_weather(
     >>> dict(ds.sizes)
     {'station': 1, 'time': 31}
     """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise ConfigError(f"load_station_weather: path must be a file path, got {path!r}.")
+    if stations is not None and (isinstance(stations, str) or not isinstance(stations, Sequence)):
+        raise ConfigError(
+            f"load_station_weather: stations must be a list of names, got {stations!r} "
+            f"(write stations=[{stations!r}])."
+        )
+    bounds = {}
+    for key, value in (("start", start), ("end", end)):
+        if value is None:
+            continue
+        try:
+            bounds[key] = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"load_station_weather: {key}={value!r} is not a date; write 'YYYY-MM-DD'."
+            ) from None
+        if pd.isna(bounds[key]):
+            raise ConfigError(f"load_station_weather: {key} must be a date, got {value!r}.")
+    if len(bounds) == 2 and bounds["start"] > bounds["end"]:
+        raise ConfigError(
+            f"load_station_weather: start={start!r} is after end={end!r}; swap them."
+        )
     file = Path(path) if path is not None else weather_path() / WEATHER_FILE
     if not file.is_file():
         raise DataFileError(
@@ -648,7 +756,7 @@ def load_station_weather(
                 f"{ds['station'].values.tolist()}."
             )
         ds = ds.sel(station=list(stations))
-    ds = ds.sel(time=slice(start, end))
+    ds = ds.sel(time=slice(bounds.get("start"), bounds.get("end")))
     for v in _WEATHER_VARS:
         ds[v] = ds[v].astype(np.float64)
     return ds

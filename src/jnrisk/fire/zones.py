@@ -19,8 +19,19 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from jnrisk._errors import ConfigError, DataError
-from jnrisk._validate import require_columns, same_crs, valid_geometry
+from jnrisk._errors import ConfigError, DataError, ResourceError
+from jnrisk._validate import (
+    check_aligned,
+    finite_coordinates,
+    non_negative_values,
+    real_number,
+    require_columns,
+    same_crs,
+    unique_index,
+    unique_values,
+    valid_geometry,
+    whole_number,
+)
 from jnrisk.fire.spread import (
     DEFAULT_FUEL_MAP,
     DESIGN_MOISTURE,
@@ -84,15 +95,6 @@ def _road_access(network: Any, fire_forces: Any, units: Any, access_speed_kmh: f
     minutes = t_s[unit_snap.node] / 60.0 + leg_min
     minutes = np.where(nearest[unit_snap.node] >= 0, minutes, np.inf)
     return minutes, nearest[unit_snap.node]
-
-
-def _grid_transform(da: xr.DataArray):
-    from affine import Affine
-
-    x = da[da.dims[1]].values
-    y = da[da.dims[0]].values
-    dx, dy = float(x[1] - x[0]), float(y[1] - y[0])
-    return Affine(dx, 0.0, float(x[0]) - dx / 2, 0.0, dy, float(y[0]) - dy / 2), dx, dy
 
 
 def rank_units(
@@ -160,20 +162,42 @@ def rank_units(
     import rasterio.features
     from scipy.ndimage import minimum_filter
 
+    for name, gdf in (("units", units), ("villages", villages), ("fire_forces", fire_forces)):
+        if not hasattr(gdf, "geometry"):
+            raise ConfigError(
+                f"rank_units: {name} must be a GeoDataFrame, got {type(gdf).__name__}."
+            )
+        unique_index(gdf, name=name)
+        finite_coordinates(gdf, name=name)
     require_columns(units, [unit_id_col], name="units")
-    require_columns(villages, [persons_col], name="villages")
+    unique_values(units, unit_id_col, name="units")
+    non_negative_values(villages, persons_col, name="villages")
     valid_geometry(units, name="units", geom_types=["Polygon", "MultiPolygon"])
     valid_geometry(villages, name="villages", geom_types=["Point"])
     valid_geometry(fire_forces, name="fire_forces", geom_types=["Point"])
+    grid = check_aligned("landcover", landcover, "dem", dem)
     same_crs(landcover=landcover, units=units, villages=villages, fire_forces=fire_forces)
-    unknown = sorted(set(weights) - set(DEFAULT_RANK_WEIGHTS))
+    horizon_min = real_number("rank_units: horizon_min", horizon_min, gt=0.0, le=10_080.0,
+                              unit="min")  # fmt: skip
+    access_speed_kmh = real_number("rank_units: access_speed_kmh", access_speed_kmh, gt=0.0,
+                                   le=300.0, unit="km/h")  # fmt: skip
+    access_detour = real_number("rank_units: access_detour", access_detour, ge=1.0, le=10.0)
+    if not isinstance(danger_level, Mapping):
+        danger_level = whole_number("rank_units: danger_level", danger_level, ge=1, le=5)
+    if not isinstance(weights, Mapping):
+        raise ConfigError(
+            f"rank_units: weights must be a dict, e.g. {DEFAULT_RANK_WEIGHTS}, got {weights!r}."
+        )
+    unknown = sorted(set(weights) - set(DEFAULT_RANK_WEIGHTS), key=str)
     if unknown:
         raise ConfigError(
             f"rank_units: unknown weight(s) {unknown}; allowed {sorted(DEFAULT_RANK_WEIGHTS)}."
         )
-    total = sum(float(v) for v in weights.values())
-    if total <= 0 or any(float(v) < 0 for v in weights.values()):
-        raise ConfigError(f"rank_units: weights must be >= 0 with a positive sum, got {weights}.")
+    weights = {k: real_number(f"rank_units: weights[{k!r}]", v, ge=0.0)
+               for k, v in weights.items()}  # fmt: skip
+    total = sum(weights.values())
+    if total <= 0:
+        raise ConfigError(f"rank_units: weights must have a positive sum, got {weights}.")
     w = {k: float(weights.get(k, 0.0)) / total for k in DEFAULT_RANK_WEIGHTS}
     if len(fire_forces) == 0:
         raise DataError("rank_units: fire_forces is empty; access time needs at least one force.")
@@ -187,10 +211,10 @@ def rank_units(
         load[fuel == code] = (fm.w_1h + fm.w_10h + fm.w_100h + fm.w_herb + fm.w_woody) * (
             _LB_FT2_TO_KG_M2
         )
-    transform, dx, dy = _grid_transform(landcover)
+    transform, dx, dy = grid.transform, grid.dx, grid.dy
     gx, gy = _gradient(_dem_values(dem), dx, dy)
     slope_pct = 100.0 * np.hypot(gx, gy)
-    ids = units[unit_id_col].to_numpy()
+    ids = units[unit_id_col].tolist()
     shapes = [(geom, i + 1) for i, geom in enumerate(units.geometry)]
     label = rasterio.features.rasterize(shapes, out_shape=fuel.shape, transform=transform,
                                         fill=0, dtype="int32")  # fmt: skip
@@ -214,9 +238,8 @@ def rank_units(
         n_cells = int(mask.sum())
         uid = ids[k]
         level = danger_level.get(uid, 3) if isinstance(danger_level, Mapping) else danger_level
-        if not 1 <= int(level) <= 5:
-            raise ConfigError(f"rank_units: danger level {level!r} of unit {uid!r} is not 1-5.")
-        rec: dict[str, Any] = {"_index": idx, "cells": n_cells, "danger_level": int(level)}
+        level = whole_number(f"rank_units: danger_level of unit {uid!r}", level, ge=1, le=5)
+        rec: dict[str, Any] = {"_index": idx, "cells": n_cells, "danger_level": level}
         burn = mask & (fuel > 0)
         rec["burnable_pct"] = 100.0 * burn.sum() / n_cells if n_cells else 0.0
         rec["fuel_load_kg_m2"] = float(load[mask].mean()) if n_cells else 0.0
@@ -350,9 +373,35 @@ def write_unit_plans(
     list of pathlib.Path
         The files written (GeoPackage first).
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if not isinstance(ranking, UnitRanking):
+        raise ConfigError(
+            f"write_unit_plans: ranking must be the UnitRanking rank_units() returns, got "
+            f"{type(ranking).__name__}."
+        )
+    if not isinstance(out_dir, (str, Path)):
+        raise ConfigError(f"write_unit_plans: out_dir must be a folder path, got {out_dir!r}.")
+    if top is not None:
+        top = whole_number("write_unit_plans: top", top, ge=1)
+    max_evacuation_m = real_number("write_unit_plans: max_evacuation_m", max_evacuation_m,
+                                   gt=0.0, le=100_000.0, unit="m")  # fmt: skip
+    for name, gdf in (("water_points", water_points), ("fire_forces", fire_forces)):
+        if not hasattr(gdf, "geometry"):
+            raise ConfigError(
+                f"write_unit_plans: {name} must be a GeoDataFrame, got {type(gdf).__name__}."
+            )
+        unique_index(gdf, name=name)
+        finite_coordinates(gdf, name=name)
+    if len(water_points) == 0:
+        raise DataError("write_unit_plans: water_points is empty; each plan lists the nearest.")
     same_crs(units=ranking.table, water_points=water_points, fire_forces=fire_forces)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ResourceError(
+            f"write_unit_plans: cannot create {str(out)!r} ({exc.strerror or exc}); choose "
+            f"another out_dir or fix its permissions."
+        ) from None
     table = ranking.table if top is None else ranking.table.head(top)
     gpkg = out / "fire_plans.gpkg"
     if gpkg.exists():

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from jnrisk._errors import ConfigError, DataError
+from jnrisk._validate import numeric_array, real_number
 
 __all__ = [
     "StormFormula",
@@ -338,6 +339,7 @@ def chicago_hyetograph(
     >>> round(h.total_mm, 9) == round(f.depth_mm(120, 50), 9)
     True
     """
+    return_period_yr = real_number("return_period_yr", return_period_yr, gt=0.0, unit="years")
     a, b, n = formula.params(return_period_yr)
     t_total = _check_duration(duration_min)
     dt = _check_duration(dt_min, "dt_min")
@@ -378,7 +380,7 @@ def hyetograph_from_table(
     >>> hyetograph_from_table([1.0, 4.0, 2.0], dt_min=60).total_mm
     7.0
     """
-    values = np.array(rain_mm, dtype=np.float64).ravel()
+    values = numeric_array("rain_mm", rain_mm, unit="mm").ravel()
     if values.size == 0:
         raise DataError("rain_mm is empty; give one depth per step [mm].")
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0))

@@ -9,23 +9,32 @@ finished scenario is one whose metrics file exists, so a re-run with ``resume=Tr
 and a worker killed mid-run loses nothing (the scheduler re-runs its task elsewhere) and
 duplicates nothing (one metrics file per scenario id, replaced atomically).
 
-For a remote scheduler, ``out`` must be a folder every worker can write (a shared disk), and
+The local cluster listens on 127.0.0.1 only, speaks TLS with a key made for the batch (no
+other local user can submit code to it) and runs no HTTP server. A remote scheduler is reached
+within ``connect_timeout_s`` (handshake included) or refused with a ConfigError; a ``tls://``
+one needs its certificates (``security=``, a YAML file: :func:`load_security`). For a remote
+scheduler, ``out`` must be a folder every worker can write (a shared disk), and
 ``city_loader`` must be importable on the workers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
+import threading
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jnrisk._errors import ConfigError, JnriskError, SolverError
+from jnrisk._memory import ensure_fits, memory_budget_bytes, pairs_within_reach
+from jnrisk._validate import real_number, whole_number
 from jnrisk.scenarios.city import load_city
 from jnrisk.scenarios.config import Scenario
 from jnrisk.scenarios.registry import ScenarioResult, get_kind
@@ -38,12 +47,19 @@ from jnrisk.scenarios.store import (
     write_result,
 )
 
-__all__ = ["BatchSummary", "batch_main", "run", "run_batch", "worker_city"]
+__all__ = [
+    "BatchSummary",
+    "batch_main",
+    "load_security",
+    "run",
+    "run_batch",
+    "worker_city",
+]
 
-_ADDRESS_RE = re.compile(r"^(tcp|tls|ucx|inproc)://\S+$")
+_ADDRESS_RE = re.compile(r"^(tcp|tls)://\S+$")
 _CLIENT_CHOICES = ("a distributed.Client", "None (start a LocalCluster)", "'synchronous'")
-#: Seconds to wait for an existing scheduler before giving up.
-CONNECT_TIMEOUT_S = 5.0
+#: Seconds to reach an existing scheduler, handshake included, before giving up.
+CONNECT_TIMEOUT_S = 20.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,7 +110,56 @@ def _runner_for(kind: str) -> Callable[[Scenario, Any], ScenarioResult]:
     return spec.runner
 
 
+#: Bytes per block-shelter pair within walking reach that an allocation holds at its peak
+#: (arcs, candidate tables, solver arrays): 13 GB measured at 6,300 shelters and 10 km on
+#: Jinan, where 51 M pairs lie within 10 km in a straight line.
+ALLOCATION_BYTES_PER_PAIR = 256
+
+
+def _check_reach(scenario: Scenario, city: Any) -> None:
+    """Refuse a ``max_walk_m`` whose allocation cannot fit in memory on this city.
+
+    Counts block-shelter pairs within ``max_walk_m`` in a straight line (an upper bound on the
+    network pairs) and asks :func:`jnrisk._memory.ensure_fits` before the runner starts.
+    """
+    city = city if hasattr(city, "population") else getattr(city, "city", None)  # a context
+    population = getattr(city, "population", None)
+    shelters = getattr(city, "shelters", None)
+    if not (hasattr(population, "geometry") and hasattr(shelters, "geometry")):
+        return
+    reach_m = float(scenario.allocation.max_walk_m)
+    key = (id(population), id(shelters), len(population), len(shelters), reach_m)
+    n_pairs = _PAIRS_CACHE.get(key)
+    if n_pairs is None:
+        import numpy as np
+
+        def xy(gdf: Any) -> Any:
+            pts = gdf.geometry.representative_point()
+            return np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
+
+        n_pairs = pairs_within_reach(xy(population), xy(shelters), reach_m)
+        _PAIRS_CACHE[key] = n_pairs
+    nbytes = float(n_pairs) * ALLOCATION_BYTES_PER_PAIR
+    budget = memory_budget_bytes()
+    # pairs grow about with the square of the reach: the reach that would fit, roughly
+    fits_m = reach_m * min(1.0, (budget / nbytes) ** 0.5) if nbytes > 0 else reach_m
+    ensure_fits(
+        nbytes,
+        what=(
+            f"scenario {scenario.name!r}: the allocation within allocation.max_walk_m = "
+            f"{reach_m:g} m ({n_pairs:,} block-shelter pairs in reach of "
+            f"{len(population):,} blocks and {len(shelters):,} shelters)"
+        ),
+        fix=f"lower allocation.max_walk_m (about {fits_m:,.0f} m fits)",
+        budget_bytes=budget,
+    )
+
+
+_PAIRS_CACHE: dict[tuple[Any, ...], int] = {}
+
+
 def _call_runner(runner: Callable[..., Any], scenario: Scenario, city: Any) -> ScenarioResult:
+    _check_reach(scenario, city)
     result = runner(scenario, city)
     if not isinstance(result, ScenarioResult):
         raise SolverError(
@@ -130,6 +195,7 @@ def _run_task(
     city_args: Mapping[str, Any],
     skip_finished_since: float | None,
     layer_format: str = "parquet",
+    tmp_tag: str = "",
 ) -> dict[str, Any]:
     """One batch task: run the scenario and write its outputs; never raises on scenario errors.
 
@@ -157,6 +223,7 @@ def _run_task(
             result,
             extra={"elapsed_s": elapsed, "worker_pid": os.getpid(), "jnrisk_version": _version()},
             layer_format=layer_format,
+            tag=tmp_tag,
         )
         return {"scenario_id": sid, "status": "ok", "elapsed_s": elapsed}
     except Exception as exc:
@@ -169,9 +236,11 @@ def _run_task(
             "elapsed_s": elapsed,
         }
         try:
-            write_error(out, scenario, info)
-        except OSError as werr:  # pragma: no cover - disk full etc.
-            info["message"] += f" (and the error file could not be written: {werr})"
+            write_error(out, scenario, info, tag=tmp_tag)
+        except (OSError, JnriskError) as werr:  # disk full etc.: the summary still says why
+            exc_text = f"{exc} (and the error file could not be written: {werr})"
+            return {"scenario_id": sid, "status": "failed", "elapsed_s": elapsed,
+                    "error": f"{type(exc).__name__}: {exc_text}"}  # fmt: skip
         return {
             "scenario_id": sid,
             "status": "failed",
@@ -255,29 +324,254 @@ def _check_scenarios(scenarios: Any) -> list[Scenario]:
     return scenarios
 
 
-def _connect(scheduler: str) -> Any:
+def load_security(security: Any) -> Any:
+    """Return a ``distributed.security.Security`` for a remote scheduler, or ``None``.
+
+    Parameters
+    ----------
+    security
+        ``None`` (plain ``tcp://``), a ``distributed.security.Security``, or the path of a YAML
+        file with the client's TLS files::
+
+            tls_ca_file: ca.pem          # the certificate authority of the cluster
+            tls_client_cert: client.pem  # this client's certificate ...
+            tls_client_key: client.key   # ... and key (may sit in the cert file)
+            require_encryption: true     # optional, default true
+
+        Relative paths are read from the YAML file's folder.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not such a YAML mapping, has unknown keys, or names TLS files
+        that do not exist.
+    """
+    if security is None:
+        return None
+    from distributed.security import Security
+
+    if isinstance(security, Security):
+        return security
+    if not isinstance(security, (str, Path)):
+        raise ConfigError(
+            f"security must be a distributed.security.Security or the path of a YAML file "
+            f"with tls_ca_file, tls_client_cert and tls_client_key, got "
+            f"{type(security).__name__} {security!r}."
+        )
+    import yaml
+
+    path = Path(security).expanduser()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"security file {str(path)!r} does not exist.") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(
+            f"security file {str(path)!r} cannot be read as YAML ({type(exc).__name__}: "
+            f"{exc}); write it as 'tls_ca_file: ca.pem' lines, UTF-8."
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"security file {str(path)!r} must be a YAML mapping with keys "
+            f"{list(_SECURITY_KEYS)}, got {type(data).__name__}."
+        )
+    from jnrisk.scenarios.registry import did_you_mean
+
+    unknown = [k for k in data if k not in _SECURITY_KEYS]
+    if unknown:
+        raise ConfigError(
+            f"security file {str(path)!r}: unknown key {unknown[0]!r}"
+            f"{did_you_mean(str(unknown[0]), list(_SECURITY_KEYS))}; allowed: "
+            f"{list(_SECURITY_KEYS)}."
+        )
+    if not data.get("tls_ca_file") or not data.get("tls_client_cert"):
+        raise ConfigError(
+            f"security file {str(path)!r} needs at least tls_ca_file and tls_client_cert "
+            f"(and tls_client_key unless the key is in the cert file)."
+        )
+    kwargs: dict[str, Any] = {"require_encryption": bool(data.get("require_encryption", True))}
+    for key in ("tls_ca_file", "tls_client_cert", "tls_client_key"):
+        if data.get(key) is None:
+            continue
+        file = Path(str(data[key])).expanduser()
+        file = file if file.is_absolute() else path.parent / file
+        if not file.is_file():
+            raise ConfigError(
+                f"security file {str(path)!r}: {key} {str(file)!r} does not exist; give the "
+                f"path of the PEM file (relative paths are read from {str(path.parent)!r})."
+            )
+        kwargs[key] = str(file)
+    return Security(**kwargs)
+
+
+_SECURITY_KEYS = ("tls_ca_file", "tls_client_cert", "tls_client_key", "require_encryption")
+
+
+def _in_thread(fn: Callable[[], Any], timeout_s: float) -> tuple[bool, Any, BaseException | None]:
+    """Run ``fn`` in a daemon thread; (finished, result, error). A hung call is abandoned."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # reported to the caller
+            box["error"] = exc
+
+    t = threading.Thread(target=target, name="jnrisk-connect", daemon=True)
+    t.start()
+    t.join(timeout_s)
+    if t.is_alive():
+        return False, None, None
+    return True, box.get("result"), box.get("error")
+
+
+async def _probe_scheduler(address: str, connection_args: dict[str, Any], timeout_s: float) -> Any:
+    """Connect, handshake and ask the peer who it is, all within ``timeout_s``."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout_s, deserialize=False, **connection_args)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    return await asyncio.wait_for(ask(), timeout_s)
+
+
+def _connect(scheduler: str, security: Any = None, timeout_s: float | None = None) -> Any:
+    """A Client on ``scheduler``, or ConfigError within ``timeout_s`` (handshake included)."""
+    import asyncio
+
     from distributed import Client
 
+    timeout_s = CONNECT_TIMEOUT_S if timeout_s is None else timeout_s
     if not isinstance(scheduler, str) or not _ADDRESS_RE.match(scheduler):
         raise ConfigError(
             f"scheduler address {scheduler!r} is not valid; use 'tcp://HOST:PORT' "
+            f"(e.g. tcp://10.0.0.5:8786), or 'tls://HOST:PORT' with security=."
+        )
+    security = load_security(security)
+    tls = scheduler.startswith("tls://")
+    if tls and security is None:
+        raise ConfigError(
+            f"scheduler {scheduler} uses TLS; pass the cluster's certificates with "
+            f"--security FILE (security= in Python): a YAML file with tls_ca_file, "
+            f"tls_client_cert and tls_client_key."
+        )
+    if security is not None and security.require_encryption and not tls:
+        raise ConfigError(
+            f"security= is given but the scheduler address {scheduler} is plain tcp://; "
+            f"write tls://{scheduler.split('://', 1)[1]} (or drop security=)."
+        )
+    fix = (
+        f"check the address, that `dask scheduler` runs there"
+        f"{' with TLS and that the certificates match' if tls else ''}, or omit --scheduler to "
+        f"use a local cluster"
+    )
+    args = security.get_connection_args("client") if security is not None else {}
+    t0 = time.monotonic()
+    _refuse_fast(scheduler, timeout_s, fix)
+    done, identity, err = _in_thread(
+        lambda: asyncio.run(_probe_scheduler(scheduler, args, timeout_s)), timeout_s + 1.0
+    )
+    if not done or err is not None or not isinstance(identity, dict):
+        if not done or isinstance(err, (asyncio.TimeoutError, TimeoutError)):
+            why = "no Dask handshake: nothing answers there, or it is not a Dask scheduler"
+        elif isinstance(err, MemoryError) or not isinstance(err, OSError):
+            why = f"it does not speak the Dask protocol: {type(err).__name__}"
+        else:
+            why = f"{type(err).__name__}: {str(err)[:120]}"
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {scheduler} within {timeout_s:g} s ({why}); "
+            f"{fix}."
+        )
+    if identity.get("type") != "Scheduler":
+        raise ConfigError(
+            f"{scheduler} answers but is not a Dask scheduler (it says it is "
+            f"{identity.get('type')!r}); give the scheduler's address, not a worker's."
+        )
+    left = max(1.0, timeout_s - (time.monotonic() - t0))
+    done, client, err = _in_thread(
+        lambda: Client(scheduler, timeout=f"{left}s", security=security, set_as_default=False),
+        left + 1.0,
+    )
+    if not done or err is not None:
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {scheduler} within {timeout_s:g} s "
+            f"({type(err).__name__ if err is not None else 'no answer'}); {fix}."
+        )
+    return client
+
+
+def _refuse_fast(scheduler: str, timeout_s: float, fix: str) -> None:
+    """A closed port or an unknown host fails at once (Dask's connect would retry until the
+    deadline)."""
+    import socket
+
+    from distributed.comm.addressing import parse_host_port
+
+    try:
+        host, port = parse_host_port(scheduler.split("://", 1)[1])
+    except ValueError:
+        raise ConfigError(
+            f"scheduler address {scheduler!r} has no valid port; use 'tcp://HOST:PORT' "
             f"(e.g. tcp://10.0.0.5:8786)."
+        ) from None
+    if not 1 <= int(port) <= 65535:
+        raise ConfigError(
+            f"scheduler address {scheduler!r}: port {port} is not 1-65535; use the port `dask "
+            f"scheduler` printed (default 8786)."
         )
     try:
-        return Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
-    except (OSError, TimeoutError) as exc:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except (ConnectionRefusedError, socket.gaierror) as exc:
         raise ConfigError(
-            f"cannot reach the Dask scheduler at {scheduler} within {CONNECT_TIMEOUT_S:g} s "
-            f"({type(exc).__name__}); check the address and that `dask scheduler` runs there, "
-            f"or omit --scheduler to use a local cluster."
+            f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: "
+            f"{exc.strerror or exc}); {fix}."
         ) from None
+    except OSError:
+        pass  # a timeout or an unreachable network: the probe reports it within the deadline
+
+
+class _NoHttpServer:
+    """Worker plugin: close the worker's HTTP server (metrics and health pages) on start-up."""
+
+    name = "jnrisk-no-http"
+    idempotent = True
+
+    def setup(self, worker: Any) -> None:
+        _stop_http(worker)
+
+    def teardown(self, worker: Any) -> None:
+        pass
+
+    def transition(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+def _stop_http(server: Any) -> None:
+    http = getattr(server, "http_server", None)
+    if http is not None:
+        http.stop()
 
 
 def _local_client(workers: int | None) -> Any:
+    """A LocalCluster on loopback: TLS with a throw-away key, and no HTTP server anywhere.
+
+    Without TLS any local user could submit code to the scheduler; the key exists only in
+    this process and its workers. Dask always starts HTTP servers (metrics, health, the
+    dashboard), so their routes are emptied and their sockets closed.
+    """
     import logging
 
     import dask
     from distributed import Client, LocalCluster
+    from distributed.diagnostics.plugin import WorkerPlugin
+    from distributed.security import Security
 
     n = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
     # The statistical profiler only feeds the dashboard (disabled here); its 100 Hz sampling
@@ -288,19 +582,39 @@ def _local_client(workers: int | None) -> Any:
     settings = {
         "distributed.worker.profile.enabled": False,
         "distributed.scheduler.worker-saturation": float("inf"),
+        "distributed.scheduler.http.routes": [],
+        "distributed.worker.http.routes": [],
     }
+    try:
+        security = Security.temporary()
+    except ImportError:  # pragma: no cover - cryptography is in the dask extra
+        raise ImportError(
+            "the batch cluster makes a TLS key for this run and needs the cryptography "
+            "package: pip install 'jnrisk[dask]'"
+        ) from None
     with dask.config.set(settings):
         cluster = LocalCluster(
             n_workers=n,
             processes=True,
             threads_per_worker=1,
+            host="127.0.0.1",
+            protocol="tls://",
+            security=security,
             dashboard_address=None,
+            worker_dashboard_address=None,
             silence_logs=logging.ERROR,
             # One Dask thread per process: numba's parallel kernels get one thread too, so the
             # workers do not oversubscribe the cores (Dask already pins OMP/MKL/OpenBLAS to 1).
             env={"NUMBA_NUM_THREADS": "1"},
         )
-    return Client(cluster, set_as_default=False)
+    _stop_http(cluster.scheduler)
+    client = Client(cluster, security=security, set_as_default=False)
+
+    class NoHttp(_NoHttpServer, WorkerPlugin):
+        pass
+
+    client.register_plugin(NoHttp())
+    return client
 
 
 class _NoBar:
@@ -350,6 +664,8 @@ def run_batch(
     progress: bool = True,
     retries: int = 0,
     layer_format: str = "parquet",
+    security: Any = None,
+    connect_timeout_s: float | None = None,
 ) -> BatchSummary:
     """Run scenarios on Dask distributed and write their outputs under ``out``.
 
@@ -368,8 +684,11 @@ def run_batch(
         closes it afterwards; a ``distributed.Client`` is used as is (and left open);
         ``"synchronous"`` runs the tasks one by one in this process (debugging, doctests).
     scheduler
-        Address of an existing scheduler, ``"tcp://HOST:8786"`` (instead of ``client``).
-        Unreachable within 5 s -> ConfigError before any work.
+        Address of an existing scheduler, ``"tcp://HOST:8786"`` or ``"tls://HOST:8786"``
+        (instead of ``client``). Anything that is not a Dask scheduler answering within
+        ``connect_timeout_s`` (handshake included) -> ConfigError before any work.
+        The local cluster started otherwise listens on 127.0.0.1 only, speaks TLS with a
+        key made for this batch, and runs no HTTP server (no dashboard).
     workers
         Worker processes of the local cluster (default ``min(2, cpu_count)``).
     resume
@@ -382,6 +701,12 @@ def run_batch(
     layer_format
         ``"parquet"`` (GeoParquet, one file per layer; default) or ``"gpkg"`` (one
         GeoPackage per scenario; about 7x slower to write for small layers).
+    security
+        TLS credentials for a ``tls://`` scheduler: a ``distributed.security.Security`` or
+        the path of a YAML file (see :func:`load_security`).
+    connect_timeout_s
+        Deadline to reach ``scheduler``, handshake included (default
+        :data:`CONNECT_TIMEOUT_S`, 20 s).
 
     Returns
     -------
@@ -408,13 +733,20 @@ def run_batch(
     if city_args is not None and not isinstance(city_args, Mapping):
         raise ConfigError(f"city_args must be a dict of keyword arguments, got {city_args!r}.")
     city_args = dict(city_args or {})
-    if workers is not None and (
-        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
-    ):
-        raise ConfigError(f"workers must be a whole number >= 1, got {workers!r}.")
+    if workers is not None:
+        workers = whole_number("workers", workers, ge=1, le=1024)
     check_layer_format(layer_format)
-    if not isinstance(retries, int) or retries < 0:
-        raise ConfigError(f"retries must be a whole number >= 0, got {retries!r}.")
+    retries = whole_number("retries", retries, ge=0, le=100)
+    if connect_timeout_s is not None:
+        connect_timeout_s = real_number("connect_timeout_s", connect_timeout_s, gt=0, le=3600,
+                                        unit="s")  # fmt: skip
+    if security is not None and scheduler is None:
+        raise ConfigError(
+            "security= is for a remote scheduler (scheduler='tls://HOST:PORT'); the local "
+            "cluster makes its own key. Drop security= or give scheduler=."
+        )
+    if not isinstance(out, (str, Path)) and not hasattr(out, "__fspath__"):
+        raise ConfigError(f"out must be a folder path, got {type(out).__name__} {out!r}.")
     synchronous = isinstance(client, str)
     if synchronous and client != "synchronous":
         raise ConfigError(f"client={client!r} is not allowed; allowed: {list(_CLIENT_CHOICES)}.")
@@ -425,7 +757,17 @@ def run_batch(
             "workers= sizes the local cluster run_batch starts; with client= or scheduler= "
             "the cluster is already sized. Drop workers= (or scale the cluster itself)."
         )
-    out = check_writable(Path(out).expanduser().resolve())
+    own_client = False
+    if scheduler is not None:  # reaching the scheduler is part of the checks: before any file
+        _import_dask()
+        client = _connect(scheduler, security, connect_timeout_s)
+        own_client = True
+    try:
+        out = check_writable(Path(out).expanduser().resolve())
+    except BaseException:
+        if own_client:
+            client.close()
+        raise
     done = finished_ids(out) if resume else set()
     todo = [s for s in scenarios if s.scenario_id not in done]
     skipped = len(scenarios) - len(todo)
@@ -433,12 +775,14 @@ def run_batch(
     # writing the metrics), or any finished scenario when resuming. (With a remote cluster
     # and resume=False this compares worker-side file times with this machine's clock.)
     skip_since = 0.0 if resume else time.time()
+    # Temporary files of this batch carry its tag: at the end it removes what its killed
+    # workers left, and nothing another batch on the same folder is writing.
+    tmp_tag = f"{uuid.uuid4().hex[:8]}-"
 
-    own_client = False
     if not synchronous:
         _import_dask()
         if client is None:
-            client = _connect(scheduler) if scheduler is not None else _local_client(workers)
+            client = _local_client(workers)
             own_client = True
 
     t0 = time.perf_counter()
@@ -456,6 +800,7 @@ def run_batch(
                     city_args,
                     0.0 if resume else None,
                     layer_format,
+                    tmp_tag,
                 )
                 results.append(res)
                 bar.update(1)
@@ -463,7 +808,7 @@ def run_batch(
         elif todo:
             results = _run_distributed(
                 client, todo, runners, out, city_loader, city_args, skip_since, retries, bar,
-                layer_format,
+                layer_format, tmp_tag,
             )
         if not synchronous:
             n_workers = len(client.scheduler_info().get("workers", {}))
@@ -475,7 +820,7 @@ def run_batch(
             if cluster is not None:
                 cluster.close()
     # Writers killed mid-file (a lost worker) leave .tmp-* files; every task is over now.
-    remove_stale_temp_files(out)
+    remove_stale_temp_files(out, tag=tmp_tag)
     failed = [r for r in results if r["status"] == "failed"]
     return BatchSummary(
         out=out,
@@ -501,12 +846,11 @@ def _run_distributed(
     retries: int,
     bar: Any,
     layer_format: str,
+    tmp_tag: str,
 ) -> list[dict[str, Any]]:
-    import uuid
-
     from distributed import as_completed
 
-    token = uuid.uuid4().hex[:8]
+    token = tmp_tag.rstrip("-")
     by_key: dict[str, Scenario] = {}
     futures = []
     for s in todo:
@@ -522,6 +866,7 @@ def _run_distributed(
                 city_args,
                 skip_since,
                 layer_format,
+                tmp_tag,
                 key=key,
                 pure=False,
                 retries=retries,
@@ -543,7 +888,8 @@ def _run_distributed(
                     "traceback": "".join(traceback.format_exception(exc)),
                     "worker_pid": None,
                 }
-                write_error(out, scenario, info)
+                with contextlib.suppress(OSError, JnriskError):  # a full disk: summary only
+                    write_error(out, scenario, info, tag=tmp_tag)
                 res = {
                     "scenario_id": scenario.scenario_id,
                     "status": "failed",
@@ -573,11 +919,14 @@ def batch_main(
     city_loader: Callable[..., Any] | None = None,
     city_args: Mapping[str, Any] | None = None,
     progress: bool = True,
+    security: Any = None,
+    connect_timeout_s: float | None = None,
 ) -> int:
     """``jnrisk batch FILE``: load, validate and run a scenario file; print a summary.
 
-    Returns the exit code: 0 all finished, 1 some scenarios failed (recorded in
-    ``out/errors``), 2 bad input (nothing was run; the message is printed on stderr).
+    ``security`` and ``connect_timeout_s`` are passed to :func:`run_batch`. Returns the exit
+    code: 0 all finished, 1 some scenarios failed (recorded in ``out/errors``), 2 bad input
+    (nothing was run; the message is printed on stderr).
     """
     from jnrisk.scenarios.sweep import load_scenarios
 
@@ -592,6 +941,8 @@ def batch_main(
             city_loader=city_loader,
             city_args=city_args,
             progress=progress,
+            security=security,
+            connect_timeout_s=connect_timeout_s,
         )
     except JnriskError as exc:
         print(f"jnrisk: error: {exc}", file=sys.stderr)

@@ -85,14 +85,36 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     >>> read_toml(p)
     {'name': 't'}
     """
+    if not isinstance(path, (str, Path)) and not hasattr(path, "__fspath__"):
+        raise ConfigError(
+            f"scenario file must be a path (str or pathlib.Path), got {type(path).__name__} "
+            f"{path!r}."
+        )
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise DataFileError(f"scenario file {str(path)!r} does not exist.") from None
     except IsADirectoryError:
         raise DataFileError(f"scenario file {str(path)!r} is a directory, not a file.") from None
+    except OSError as exc:
+        raise DataFileError(
+            f"scenario file {str(path)!r} cannot be read ({exc.strerror or exc}); check the "
+            f"path and its permissions."
+        ) from None
+    try:
+        if b"\x00" in raw:  # UTF-16/32 or a binary file; NUL is never in TOML text
+            raise UnicodeDecodeError("utf-8", raw, raw.index(b"\x00"), raw.index(b"\x00") + 1,
+                                     "NUL byte")  # fmt: skip
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a UTF-8 BOM is harmless
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"scenario file {str(path)!r} is not UTF-8 text (byte {exc.start}: "
+            f"{raw[exc.start:exc.start + 4]!r}); scenario files are TOML in UTF-8: save "
+            f"it as UTF-8 (not UTF-16 or a binary format)."
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"scenario file {str(path)!r} is not valid TOML: {exc}.") from None
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from jnrisk._errors import ConfigError, DataFileError
+from jnrisk._errors import ConfigError, DataFileError, ResourceError
 
 __all__ = [
     "OUTPUT_SUBDIRS",
@@ -46,6 +46,9 @@ __all__ = [
 
 OUTPUT_SUBDIRS = ("metrics", "layers", "rasters", "tables", "errors")
 _TMP_PREFIX = ".tmp-"
+#: A temporary file untouched this long belongs to a dead writer: no writer spends an hour on
+#: one file. Younger ones may belong to another batch writing into the same folder right now.
+STALE_TMP_AGE_S = 3600.0
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -61,11 +64,13 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str | Path, writer: Callable[[Path], Any]) -> Path:
+def atomic_write(path: str | Path, writer: Callable[[Path], Any], *, tag: str = "") -> Path:
     """Write ``path`` atomically: ``writer(tmp)`` fills a temp file next to it, then rename.
 
-    The temporary name keeps the suffix (drivers pick the format from it). On any error the
-    temporary file is removed and ``path`` is untouched.
+    The temporary name keeps the suffix (drivers pick the format from it) and starts with
+    ``.tmp-<tag>`` (a batch tags its files, so it can clean up after its killed workers
+    without touching the files of another batch). On any error the temporary file is
+    removed and ``path`` is untouched.
 
     Examples
     --------
@@ -76,15 +81,20 @@ def atomic_write(path: str | Path, writer: Callable[[Path], Any]) -> Path:
     'hello'
     """
     path = Path(path)
-    tmp = path.with_name(f"{_TMP_PREFIX}{uuid.uuid4().hex[:12]}-{path.name}")
+    tmp = path.with_name(f"{_TMP_PREFIX}{tag}{uuid.uuid4().hex[:12]}-{path.name}")
     try:
         writer(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):  # disk full, permissions, a vanished folder
+            raise ResourceError(
+                f"cannot write {str(path)!r} ({exc.strerror or exc}); free disk space or "
+                f"fix the permissions there, or choose another output folder (--out)."
+            ) from exc
         raise
     _fsync_dir(path.parent)
     return path
@@ -93,7 +103,8 @@ def atomic_write(path: str | Path, writer: Callable[[Path], Any]) -> Path:
 def check_writable(out: str | Path) -> Path:
     """Create ``out`` and its subfolders and prove each is writable; else ConfigError.
 
-    Also removes stale ``.tmp-*`` files left by killed workers of an earlier run.
+    Also removes ``.tmp-*`` files left by killed writers of an earlier run (those older than
+    :data:`STALE_TMP_AGE_S`; younger ones may be another batch's files in progress).
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -112,19 +123,30 @@ def check_writable(out: str | Path) -> Path:
                 f"output folder {str(folder)!r} is not writable ({exc.strerror or exc}); "
                 f"choose another folder with --out / out=, or fix its permissions."
             ) from None
-    remove_stale_temp_files(out)
+    remove_stale_temp_files(out, older_than_s=STALE_TMP_AGE_S)
     return out
 
 
-def remove_stale_temp_files(out: str | Path) -> int:
-    """Delete ``.tmp-*`` files left in the output subfolders by killed writers; return count."""
+def remove_stale_temp_files(
+    out: str | Path, *, tag: str = "", older_than_s: float | None = None
+) -> int:
+    """Delete ``.tmp-<tag>*`` files left in the output subfolders by killed writers.
+
+    ``tag`` limits the sweep to one batch's files; ``older_than_s`` to files not modified for
+    that long. Returns the number removed.
+    """
+    import time
+
     n = 0
+    now = time.time()
     for sub in OUTPUT_SUBDIRS:
         folder = Path(out) / sub
         if not folder.is_dir():
             continue
-        for stale in folder.glob(f"{_TMP_PREFIX}*"):
+        for stale in folder.glob(f"{_TMP_PREFIX}{tag}*"):
             with contextlib.suppress(OSError):
+                if older_than_s is not None and now - stale.stat().st_mtime < older_than_s:
+                    continue
                 stale.unlink()
                 n += 1
     return n
@@ -196,8 +218,12 @@ def write_result(
     *,
     extra: dict[str, Any],
     layer_format: str = "parquet",
+    tag: str = "",
 ) -> None:
-    """Write one scenario's tables, layers and rasters, then (last) its metrics row."""
+    """Write one scenario's tables, layers and rasters, then (last) its metrics row.
+
+    ``tag`` marks the temporary files (see :func:`atomic_write`).
+    """
     import pandas as pd
 
     check_layer_format(layer_format)
@@ -205,13 +231,15 @@ def write_result(
     sid = scenario.scenario_id
     for name, table in result.tables.items():
         atomic_write(
-            out / "tables" / f"{sid}.{name}.parquet", lambda tmp, t=table: t.to_parquet(tmp)
+            out / "tables" / f"{sid}.{name}.parquet", lambda tmp, t=table: t.to_parquet(tmp),
+            tag=tag,
         )
     if result.layers and layer_format == "parquet":
         for name, layer in result.layers.items():
             atomic_write(
                 out / "layers" / f"{sid}.{name}.parquet",
                 lambda tmp, g=layer: g.to_parquet(tmp),
+                tag=tag,
             )
     elif result.layers:
 
@@ -219,7 +247,7 @@ def write_result(
             for name, layer in result.layers.items():
                 layer.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
 
-        atomic_write(out / "layers" / f"{sid}.gpkg", _write_layers)
+        atomic_write(out / "layers" / f"{sid}.gpkg", _write_layers, tag=tag)
     for name, raster in result.rasters.items():
 
         def _write_raster(tmp: Path, r: Any = raster, n: str = name) -> None:
@@ -227,16 +255,18 @@ def write_result(
             with _local_dask_scheduler():
                 da.to_netcdf(tmp)
 
-        atomic_write(out / "rasters" / f"{sid}.{name}.nc", _write_raster)
+        atomic_write(out / "rasters" / f"{sid}.{name}.nc", _write_raster, tag=tag)
     row = _metrics_row(scenario, result.metrics, {**extra, "status": "ok"})
     frame = pd.DataFrame([row])
-    atomic_write(out / "metrics" / f"{sid}.parquet", lambda tmp: frame.to_parquet(tmp))
+    atomic_write(
+        out / "metrics" / f"{sid}.parquet", lambda tmp: frame.to_parquet(tmp), tag=tag
+    )
     # A success supersedes an error recorded by an earlier attempt.
     with contextlib.suppress(FileNotFoundError):
         (out / "errors" / f"{sid}.json").unlink()
 
 
-def write_error(out: str | Path, scenario: Any, error: dict[str, Any]) -> Path:
+def write_error(out: str | Path, scenario: Any, error: dict[str, Any], *, tag: str = "") -> Path:
     """Record a failed scenario in ``errors/<id>.json`` (atomically)."""
     payload = {
         "scenario_id": scenario.scenario_id,
@@ -248,6 +278,7 @@ def write_error(out: str | Path, scenario: Any, error: dict[str, Any]) -> Path:
     return atomic_write(
         Path(out) / "errors" / f"{scenario.scenario_id}.json",
         lambda tmp: tmp.write_text(text, encoding="utf-8"),
+        tag=tag,
     )
 
 
@@ -255,6 +286,8 @@ def read_metrics(out: str | Path, *, ids: Iterable[str] | None = None) -> Any:
     """Read the metrics rows of ``out`` into one DataFrame (one row per finished scenario)."""
     import pandas as pd
 
+    if not isinstance(out, (str, Path)) and not hasattr(out, "__fspath__"):
+        raise ConfigError(f"out must be a batch output folder path, got {out!r}.")
     folder = Path(out) / "metrics"
     if not folder.is_dir():
         raise DataFileError(

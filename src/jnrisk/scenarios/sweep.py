@@ -90,9 +90,27 @@ def expand_sweep(
         )
     kind = base.get("kind")
     targets = _axis_targets(kind)  # raises for an unknown kind
+    # Size first, from the lengths alone: a huge axis is refused before any value is read.
+    n_points = 1
+    for axis, values in axes.items():
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            raise ConfigError(
+                f"{where}: axis {axis!r} must be a list of values, got {values!r} "
+                f"(write {axis} = [{values!r}])."
+            )
+        if not values:
+            raise ConfigError(
+                f"{where}: axis {axis!r} is an empty list; give at least one value or remove it."
+            )
+        n_points *= len(values)
+    if n_points > MAX_SWEEP_POINTS:
+        sizes = " x ".join(f"{len(v):,}" for v in axes.values())
+        raise ConfigError(
+            f"{where}: the sweep has {n_points:,} points ({sizes}); the limit is "
+            f"{MAX_SWEEP_POINTS:,}. Split it into several files."
+        )
     resolved: list[tuple[str, str | None, str, list[Any]]] = []
     seen_fields: dict[tuple[str | None, str], str] = {}
-    n_points = 1
     for axis, values in axes.items():
         if axis not in targets:
             sweepable = sorted(k for k in targets if "." not in k)
@@ -107,27 +125,11 @@ def expand_sweep(
                 f"field; keep one."
             )
         seen_fields[(section, fname)] = axis
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-            raise ConfigError(
-                f"{where}: axis {axis!r} must be a list of values, got {values!r} "
-                f"(write {axis} = [{values!r}])."
-            )
         values = list(values)
-        if not values:
-            raise ConfigError(
-                f"{where}: axis {axis!r} is an empty list; give at least one value or remove it."
-            )
-        dups = [v for i, v in enumerate(values) if v in values[:i]]
+        dups = _repeated(values)
         if dups:
             raise ConfigError(f"{where}: axis {axis!r} repeats value(s) {dups[:5]}; list each once.")
-        n_points *= len(values)
         resolved.append((axis, section, fname, values))
-    if n_points > MAX_SWEEP_POINTS:
-        sizes = " x ".join(str(len(r[3])) for r in resolved)
-        raise ConfigError(
-            f"{where}: the sweep has {n_points:,} points ({sizes}); the limit is "
-            f"{MAX_SWEEP_POINTS:,}. Split it into several files."
-        )
     out: list[Scenario] = []
     base_name = base.get("name", "scenario")
     for combo in itertools.product(*(r[3] for r in resolved)):
@@ -153,6 +155,51 @@ def expand_sweep(
         except ConfigError as exc:
             raise ConfigError(f"{where}: point {d['name']!r}: {exc}") from None
     return out
+
+
+def _hash_key(value: Any) -> Any:
+    """A hashable stand-in for a sweep value (lists become tuples; 1 and 1.0 stay equal)."""
+    if isinstance(value, (list, tuple)):
+        return ("__seq__", *(_hash_key(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("__map__", *sorted((str(k), _hash_key(v)) for k, v in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        return ("__repr__", repr(value))
+    return value
+
+
+def _repeated(values: Sequence[Any]) -> list[Any]:
+    """Values that occur more than once, in first-repeat order; one pass with a hash set."""
+    seen: set[Any] = set()
+    dups: list[Any] = []
+    for v in values:
+        k = _hash_key(v)
+        if k in seen:
+            dups.append(v)
+        else:
+            seen.add(k)
+    return dups
+
+
+def _check_total_points(entries: Sequence[Mapping[str, Any]], where: str) -> None:
+    """Refuse a file whose scenarios and sweeps add up to more than the limit, from the axis
+    lengths alone (before anything is expanded)."""
+    total = 0
+    for entry in entries:
+        n = 1
+        sweep = entry.get("sweep")
+        if isinstance(sweep, Mapping):
+            for values in sweep.values():
+                if isinstance(values, Sequence) and not isinstance(values, (str, bytes)):
+                    n *= max(len(values), 1)
+        total += n
+    if total > MAX_SWEEP_POINTS:
+        raise ConfigError(
+            f"{where}: the file expands to {total:,} scenarios over {len(entries):,} entries; "
+            f"the limit is {MAX_SWEEP_POINTS:,}. Split it into several files."
+        )
 
 
 def _merge_defaults(defaults: Mapping[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -208,10 +255,13 @@ def scenarios_from_dict(data: Mapping[str, Any], *, where: str = "scenarios") ->
         defaults = data.get("defaults", {})
         if not isinstance(defaults, Mapping):
             raise ConfigError(f"{where}: 'defaults' must be a table, got {defaults!r}.")
+        merged_entries = []
         for i, entry in enumerate(entries):
             if not isinstance(entry, Mapping):
                 raise ConfigError(f"{where}.scenarios[{i}] must be a table, got {entry!r}.")
-            merged = _merge_defaults(defaults, entry)
+            merged_entries.append(_merge_defaults(defaults, entry))
+        _check_total_points(merged_entries, where)
+        for i, merged in enumerate(merged_entries):
             scenarios.extend(_entry_to_scenarios(merged, f"{where}.scenarios[{i}]"))
     elif "defaults" in data:
         raise ConfigError(f"{where}: [defaults] is only used together with [[scenarios]].")

@@ -103,9 +103,8 @@ def walking_costs(
     from jnrisk.network import require_network, snap_points
 
     require_network(network)
+    cutoff_m = _validate.real_number("cutoff_m", cutoff_m, ge=0.0, unit="m")
     _validate.same_crs(blocks=blocks, targets=targets)
-    if isinstance(cutoff_m, str) or not (cutoff_m >= 0):
-        raise ConfigError(f"cutoff_m={cutoff_m!r}; it must be a number >= 0 metres.")
     sb = snap_points(network, _points(blocks), max_snap_m=max_snap_m, on_far=on_far)
     st = snap_points(network, _points(targets), max_snap_m=max_snap_m, on_far=on_far)
     empty = pd.DataFrame(
