@@ -254,8 +254,8 @@ def test_killed_run_leaves_the_old_folder_and_the_next_run_cleans_up(tmp_path):
     old = (out / "report.html").read_bytes()
     helper = tmp_path / "tests_report_helper.py"
     helper.write_text(
-        "import sys\nsys.path.insert(0, %r)\nfrom test_report import _city as city, "
-        "_section as section\n" % str(Path(__file__).parent))
+        f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_report import _city as city, _section as section\n")
     script = tmp_path / "killed.py"
     script.write_text(_KILLED_WRITER.format(src=SRC, out=str(out)))
     proc = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path, stdout=subprocess.PIPE,
@@ -376,10 +376,22 @@ window.addEventListener('load', function () {
   });
   if (document.documentElement.scrollWidth > vw + 1) bad.push('page scrolls sideways');
   var p = document.createElement('pre'); p.id = 'overflow-probe';
-  p.textContent = 'OVERFLOW:' + JSON.stringify(bad.slice(0, 10)) + ':END';
+  p.textContent = 'OVER' + 'FLOW=' + JSON.stringify(bad.slice(0, 10)) + '=END';
   document.body.appendChild(p);
 });
 </script>"""
+
+
+def _overflow(page: str, tmp_path: Path) -> list[str]:
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", _OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    proc = subprocess.run(
+        [_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+         "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=180)
+    found = re.search(r"OVERFLOW=(.*?)=END", proc.stdout)
+    assert found, proc.stderr[-2000:]
+    return json.loads(found.group(1))
 
 
 @pytest.mark.skipif(_chromium() is None,
@@ -387,15 +399,10 @@ window.addEventListener('load', function () {
 def test_report_has_no_layout_overflow_at_1400px_in_chromium(fast_run, tmp_path):
     out, _ = fast_run
     html = (out / "report.html").read_text(encoding="utf-8")
-    probe = tmp_path / "probe.html"
-    probe.write_text(html.replace("</body>", _OVERFLOW_PROBE + "</body>"), encoding="utf-8")
-    proc = subprocess.run(
-        [_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
-         "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
-        capture_output=True, text=True, timeout=180)
-    found = re.search(r"OVERFLOW:(.*?):END", proc.stdout)
-    assert found, proc.stderr[-2000:]
-    assert json.loads(found.group(1)) == []
+    assert _overflow(html, tmp_path) == []
+    # the probe sees overflow when there is some
+    wide = html.replace("</header>", "<div style='width:3000px'>wide</div></header>", 1)
+    assert _overflow(wide, tmp_path)
 
 
 # ------------------------------------------------------------------------------- the full report
