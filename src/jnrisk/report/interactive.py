@@ -87,7 +87,7 @@ def _layer_svg(layer: MapLayer, crs: Any, x0: float, y1: float) -> tuple[str, in
         if kinds[i] in (1, 5):  # lines
             out.append(f'<path d="{d}" fill="none" stroke-width="2"{attr}/>')
         else:
-            op = f"{shade[i]:.2f}" if shade is not None else "0.35"
+            op = f"{shade[i]:.2f}" if shade is not None else f"{layer.fill_opacity:.2f}"
             out.append(f'<path d="{d}" fill-opacity="{op}" stroke-width="0.6"{attr}/>')
     stroke = "#333" if is_poly else layer.colour
     return "\n".join(out), len(out), stroke
@@ -102,13 +102,15 @@ def render_map(env: Any, layers: list[MapLayer], *, base: Any, title: str, title
     x0, y1 = xmin - pad, ymax + pad
     w, h = (xmax - xmin + 2 * pad) * _SCALE, (ymax - ymin + 2 * pad) * _SCALE
     all_layers = [MapLayer("Districts 区县", base[[c for c in ("name", "name_en", "geometry")
-                                                   if c in base.columns]], "#bbbbbb",
-                           popup=tuple(c for c in ("name", "name_en") if c in base.columns)),
+                                                   if c in base.columns]], "#f4f4f0",
+                           popup=tuple(c for c in ("name", "name_en") if c in base.columns),
+                           fill_opacity=1.0),
                   *layers]
     rendered = []
     for layer in all_layers:
         svg, n, stroke = _layer_svg(layer, crs, x0, y1)
-        rendered.append({"name": layer.name, "colour": layer.colour, "stroke": stroke,
+        name = f"{layer.name} (darker = more)" if layer.shade else layer.name
+        rendered.append({"name": name, "colour": layer.colour, "stroke": stroke,
                          "visible": layer.visible, "svg": svg, "count": n})
     from markupsafe import Markup
 

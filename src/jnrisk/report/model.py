@@ -81,7 +81,8 @@ class MapLayer:
     """A toggleable layer of the offline interactive map (``report_map.html``).
 
     ``popup`` lists the columns shown when a feature is clicked; ``shade`` names a numeric
-    column that sets the fill opacity of polygons.
+    column that sets the fill opacity of polygons (darker = more); otherwise polygons are
+    filled at ``fill_opacity``.
     """
 
     name: str
@@ -90,6 +91,7 @@ class MapLayer:
     popup: tuple[str, ...] = ()
     shade: str | None = None
     visible: bool = True
+    fill_opacity: float = 0.35
 
 
 _UNIT_SUFFIXES = (

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from jnrisk.report.keys import DISTRICT_KEYS, district_keys
-from jnrisk.report.model import Figure, Layer, MapLayer, Metric, ReportSection, Table
+from jnrisk.report.model import Figure, Layer, Metric, ReportSection, Table
 from jnrisk.report.plotting import figure_png, label, new_map
 
 KEY = "city"
@@ -102,6 +102,4 @@ def build(ctx: Any) -> ReportSection:
             Metric("shelter_area_per_built_up_resident", m2, "m2/person"),
             Metric("rescue_stations", len(city.stations), "count"),
         ],
-        map_layers=[MapLayer("Districts 区县", city.districts[["name", "name_en", "geometry"]],
-                             "#555555", popup=("name", "name_en"))],
     )

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jnrisk.report.format import pretty_header
 from jnrisk.report.keys import DISTRICT_KEYS, TOWN_KEYS, district_keys, town_keys
 from jnrisk.report.model import (
     Figure,
@@ -68,8 +69,19 @@ def build(ctx: Any) -> ReportSection:
                              unserved_col="unserved_persons"), town_keys(city.towns))
     head = city_m2_per_resident(city.population, shelters)
     summary = cov.summary.reset_index() if cov.summary.index.name else cov.summary.copy()
+    summary = summary.rename(columns=pretty_header)
+    for c in summary.columns:  # persons and shelters are counts
+        if c.endswith("(persons)") or c == "shelters":
+            summary[c] = summary[c].round().astype("int64")
     cov_col = _RENAME["covered_pct"]
-    worst = towns.sort_values(cov_col).head(p.top_n) if cov_col in towns else towns.head(p.top_n)
+    order = [c for c in (cov_col, "residents (persons)", "without a place (persons)",
+                         "shelters", "area per resident (m²)") if c in towns.columns]
+    worst = towns.sort_values(order[0] if cov_col in towns else "residents (persons)")
+    worst = worst[[*TOWN_KEYS, *order]].head(p.top_n)
+    front = [c for c in ("residents (persons)", "built-up residents (persons)", cov_col,
+                         "without a place (persons)") if c in districts.columns]
+    districts = districts[[*DISTRICT_KEYS, *front,
+                           *[c for c in districts.columns if c not in (*DISTRICT_KEYS, *front)]]]
 
     fig, ax = new_map(city, title=label("步行可达避难场所的居民比例（按街镇）",
                                         "Residents within walking reach of a shelter, by sub-district"))

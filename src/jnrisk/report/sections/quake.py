@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from jnrisk.report.format import pretty_header
 from jnrisk.report.keys import DISTRICT_KEYS, TOWN_KEYS, district_keys, town_keys
 from jnrisk.report.model import (
     Figure,
@@ -59,9 +60,11 @@ def build(ctx: Any) -> ReportSection:
     by_d = res.tables["by_district"]
     if "district" in by_d.columns:
         by_d = by_d.set_index("district")
-    counts = by_d.select_dtypes("number").round().astype("int64")
-    counts.columns = [f"{c.replace('_persons', '').replace('_', ' ')} (persons)"
-                      if c.endswith("_persons") else c for c in counts.columns]
+    counts = by_d.select_dtypes("number").copy()
+    for c in counts.columns:
+        if c.endswith("_persons"):
+            counts[c] = counts[c].round().astype("int64")
+    counts = counts.rename(columns=pretty_header)
     by_district = district_keys(city.districts).join(counts, how="inner").reset_index(drop=True)
 
     usable = shel[shel["usable"].astype(bool)] if "usable" in shel else shel
@@ -79,9 +82,11 @@ def build(ctx: Any) -> ReportSection:
     sup_d = sup.districts.copy()
     if "district" in sup_d.columns:
         sup_d = sup_d.set_index("district")
-    sup_counts = sup_d.select_dtypes("number").round().astype("int64")
-    sup_counts.columns = [c.replace("_persons", " (persons)").replace("_", " ")
-                          for c in sup_counts.columns]
+    sup_counts = sup_d.select_dtypes("number").copy()
+    for c in sup_counts.columns:
+        if c.endswith("_persons"):
+            sup_counts[c] = sup_counts[c].round().astype("int64")
+    sup_counts = sup_counts.rename(columns=pretty_header)
     supplies = district_keys(city.districts).join(sup_counts, how="inner").reset_index(drop=True)
 
     # map: displaced residents by sub-district, epicentre, unusable shelters
