@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+from typing import Any
 
 __all__ = ["EMBEDDED_FAMILY", "cjk_font_face"]
 
@@ -27,9 +28,12 @@ def _face_index() -> tuple[str, int] | None:
         return None
     path = str(noto_cjk_sans_otc.FONT_PATH)
     coll = TTCollection(path, lazy=True)
-    for i, font in enumerate(coll.fonts):
-        if font["name"].getDebugName(1) == _FACE:
-            return path, i
+    try:
+        for i, font in enumerate(coll.fonts):
+            if font["name"].getDebugName(1) == _FACE:
+                return path, i
+    finally:
+        coll.close()
     return None
 
 
@@ -45,11 +49,16 @@ def cjk_font_face(text: str) -> str:
     found = _face_index() if chars else None
     if not found:
         return ""
-    from fontTools import subset
     from fontTools.ttLib import TTFont
 
     path, index = found
-    font = TTFont(path, fontNumber=index, lazy=False)
+    with TTFont(path, fontNumber=index, lazy=False) as font:
+        return _subset_face(font, chars)
+
+
+def _subset_face(font: Any, chars: list[str]) -> str:
+    from fontTools import subset
+
     opts = subset.Options()
     opts.flavor = "woff"
     opts.layout_features = ["*"]
