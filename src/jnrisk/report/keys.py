@@ -6,11 +6,38 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["DISTRICT_KEYS", "TOWN_KEYS", "district_keys", "town_keys"]
+__all__ = [
+    "DISTRICT_KEYS",
+    "SHELTER_KEYS",
+    "TOWN_KEYS",
+    "district_keys",
+    "district_table",
+    "shelter_keys",
+    "town_keys",
+]
 
 #: Headers of the key columns (Chinese name, English name, id).
 TOWN_KEYS = ("街镇 sub-district", "sub-district (en)", "district (en)", "town_id")
 DISTRICT_KEYS = ("区县 district", "district (en)", "adcode")
+SHELTER_KEYS = ("名称 shelter", "district (en)", "shelter_id")
+
+
+def shelter_keys(shelters: Any) -> pd.DataFrame:
+    """Key columns of shelters (name, district, id) and their class, on the shelters' index.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"name": ["避难场所001"], "district_en": ["Lixia"], "shelter_id": [0],
+    ...                   "class": ["fixed"]})
+    >>> list(shelter_keys(s).columns)
+    ['名称 shelter', 'district (en)', 'shelter_id', 'class']
+    """
+    return pd.DataFrame({
+        SHELTER_KEYS[0]: shelters["name"].astype(str),
+        SHELTER_KEYS[1]: shelters["district_en"].astype(str),
+        SHELTER_KEYS[2]: shelters["shelter_id"].astype("int64"),
+        "class": shelters["class"].astype(str),
+    }, index=shelters.index)
 
 
 def town_keys(towns: Any) -> pd.DataFrame:
@@ -48,3 +75,28 @@ def district_keys(districts: Any) -> pd.DataFrame:
         DISTRICT_KEYS[2]: districts["adcode"].astype(str).to_numpy(),
     })
     return d.set_index(DISTRICT_KEYS[0], drop=False)
+
+
+def district_table(frame: pd.DataFrame, districts: Any) -> pd.DataFrame:
+    """A runner's per-district table with key columns first, persons as integers, unit headers.
+
+    ``frame`` has a ``district`` column or index (Chinese names).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"name": ["历下区"], "name_en": ["Lixia"], "adcode": ["370102"]})
+    >>> f = pd.DataFrame({"district": ["历下区"], "served_persons": [12.0]})
+    >>> t = district_table(f, d)
+    >>> list(t.columns), int(t.loc[0, "served (persons)"])
+    (['区县 district', 'district (en)', 'adcode', 'served (persons)'], 12)
+    """
+    from jnrisk.report.format import pretty_header
+
+    if "district" in frame.columns:
+        frame = frame.set_index("district")
+    values = frame.select_dtypes("number").copy()
+    for c in values.columns:
+        if c.endswith("_persons"):
+            values[c] = values[c].round().astype("int64")
+    values = values.rename(columns=pretty_header)
+    return district_keys(districts).join(values, how="inner").reset_index(drop=True)

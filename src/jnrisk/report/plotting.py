@@ -21,6 +21,7 @@ __all__ = [
     "choropleth",
     "figure_png",
     "label",
+    "legend",
     "new_map",
     "pyplot",
 ]
@@ -178,9 +179,10 @@ def draw(ax: Any, frame: Any, **kwargs: Any) -> None:
         frame.plot(ax=ax, **kwargs)
 
 
-def choropleth(ax: Any, areas: Any, column: str, *, legend_title: str, cmap: str = "Reds",
-               k: int = 5, zero_label: str | None = None, fmt: str = "{:,.0f}") -> None:
-    """Shade ``areas`` by ``column`` in ``k`` Fisher-Jenks classes; every class in the legend.
+def choropleth(ax: Any, areas: Any, column: str, *, cmap: str = "Reds", k: int = 5,
+               zero_label: str | None = None, fmt: str = "{:,.0f}") -> list[Any]:
+    """Shade ``areas`` by ``column`` in ``k`` Fisher-Jenks classes; returns one legend handle
+    per class (add the map's other symbols, then :func:`legend`).
 
     Areas with value 0 get their own white class (``zero_label``) so "none" is never mixed
     with "few".
@@ -212,8 +214,13 @@ def choropleth(ax: Any, areas: Any, column: str, *, legend_title: str, cmap: str
             handles.append(Patch(facecolor=colours[i], edgecolor="0.5",
                                  label=f"{fmt.format(lo)} – {fmt.format(hi)}"))
             lo = float(hi)
-    ax.legend(handles=handles, title=legend_title, loc="upper left", fontsize=7,
-              title_fontsize=8, framealpha=0.9)
+    return handles
+
+
+def legend(ax: Any, handles: list[Any], title: str = "", *, loc: str = "upper left") -> None:
+    """The map's legend: every colour class and symbol, in the order given."""
+    ax.legend(handles=handles, title=title or None, loc=loc, fontsize=7, title_fontsize=8,
+              framealpha=0.9)
 
 
 def figure_png(fig: Any, *, dpi: int = 110) -> bytes:

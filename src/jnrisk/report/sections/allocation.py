@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jnrisk.report.keys import TOWN_KEYS, town_keys
+from jnrisk.report.keys import SHELTER_KEYS, TOWN_KEYS, shelter_keys, town_keys
 from jnrisk.report.model import Figure, Finding, Layer, MapLayer, Metric, ReportSection, Table
-from jnrisk.report.plotting import choropleth, figure_png, label, new_map
+from jnrisk.report.plotting import choropleth, figure_png, label, legend, new_map
 
 KEY = "allocation"
 TITLE = "Shelter places: who is left without one, and what closes the gap"
@@ -115,11 +115,7 @@ def build(ctx: Any) -> ReportSection:
     sh["unserved_in_reach_persons"] = unserved_in_reach(exact)
     full = sh[sh["full"] & (sh["unserved_in_reach_persons"] > 0)]
     expand = full.nlargest(p.top_n, "unserved_in_reach_persons")
-    expand_t = pd.DataFrame({
-        "名称 shelter": expand["name"].astype(str),
-        "district (en)": expand["district_en"].astype(str),
-        "shelter_id": expand["shelter_id"].astype("int64"),
-        "class": expand["class"].astype(str),
+    expand_t = shelter_keys(expand).assign(**{
         "capacity (persons)": expand["capacity_persons"].astype("int64"),
         "without a place within the walk (persons)":
             expand["unserved_in_reach_persons"].astype("int64"),
@@ -134,13 +130,10 @@ def build(ctx: Any) -> ReportSection:
     fig, ax = new_map(city, title=label(
         f"步行 {p.max_walk_m:,.0f} m 内无避难位置的居民（按街镇）",
         f"Residents without a shelter place within a {p.max_walk_m:,.0f} m walk"))
-    choropleth(ax, areas, "without a place (persons)", cmap="Reds",
-               legend_title=label("无位置居民（人）", "without a place (persons)"),
-               zero_label=label("全部安置", "everyone placed"))
+    handles = choropleth(ax, areas, "without a place (persons)", cmap="Reds",
+                         zero_label=label("全部安置", "everyone placed"))
     from matplotlib.lines import Line2D
 
-    handles = list(ax.get_legend().legend_handles)
-    ax.get_legend().remove()
     full_all = sh[sh["full"]]
     full_all.plot(ax=ax, markersize=5, color="black", marker="s", zorder=6)
     handles.append(Line2D([], [], marker="s", ls="", color="black", markersize=4,
@@ -151,8 +144,7 @@ def build(ctx: Any) -> ReportSection:
             ax=ax, marker="*", color="#1f77b4", markersize=90, zorder=8)
         handles.append(Line2D([], [], marker="*", ls="", color="#1f77b4", markersize=10,
                               label=label("建议新址", "proposed new site")))
-    ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.9,
-              title=label("无位置居民（人）", "without a place (persons)"), title_fontsize=8)
+    legend(ax, handles, label("无位置居民（人）", "without a place (persons)"))
     png = figure_png(fig)
 
     worst = towns[towns["without a place (persons)"] > 0].head(SITED_TOWNS)
@@ -227,7 +219,7 @@ def build(ctx: Any) -> ReportSection:
             Table(f"Sub-districts with the most residents without a place (top {p.top_n})",
                   towns.head(p.top_n), key=TOWN_KEYS, ids=("town_id",)),
             Table("Full shelters to enlarge first", expand_t,
-                  key=("名称 shelter", "district (en)", "shelter_id"), ids=("shelter_id",)),
+                  key=SHELTER_KEYS, ids=("shelter_id",)),
             Table("Best new sites (maximal covering of the residents without a place)",
                   table_sites, key=(*TOWN_KEYS, "site at block_id"),
                   ids=("town_id", "site at block_id"),

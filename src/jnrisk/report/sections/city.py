@@ -9,7 +9,7 @@ import pandas as pd
 
 from jnrisk.report.keys import DISTRICT_KEYS, district_keys
 from jnrisk.report.model import Figure, Layer, Metric, ReportSection, Table
-from jnrisk.report.plotting import figure_png, label, new_map
+from jnrisk.report.plotting import figure_png, label, legend, new_map
 
 KEY = "city"
 TITLE = "The city"
@@ -70,7 +70,7 @@ def build(ctx: Any) -> ReportSection:
                label=f"{label('救援站', 'rescue station')} ({len(city.stations)})"),
         Line2D([], [], color="0.55", label=label("主干道路", "major roads")),
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    legend(ax, handles, loc="lower left")
     png = figure_png(fig)
 
     return ReportSection(

@@ -18,7 +18,7 @@ from jnrisk.report.model import (
     Table,
     unit_from_name,
 )
-from jnrisk.report.plotting import choropleth, figure_png, label, new_map
+from jnrisk.report.plotting import choropleth, figure_png, label, legend, new_map
 
 KEY = "coverage"
 TITLE = "Shelter capacity and walking coverage"
@@ -89,9 +89,9 @@ def build(ctx: Any) -> ReportSection:
         areas = city.towns[["town_id", "geometry"]].merge(towns[["town_id", cov_col]],
                                                           on="town_id")
         areas["uncovered (%)"] = 100.0 - areas[cov_col]
-        choropleth(ax, areas, "uncovered (%)", cmap="Purples",
-                   legend_title=label("步行半径外居民 (%)", "outside every radius (%)"),
-                   zero_label=label("全部覆盖", "all covered"), fmt="{:.0f}")
+        legend(ax, choropleth(ax, areas, "uncovered (%)", cmap="Purples",
+                              zero_label=label("全部覆盖", "all covered"), fmt="{:.0f}"),
+               label("步行半径外居民 (%)", "outside every radius (%)"))
     png = figure_png(fig)
 
     below = districts[districts["shortfall to the current standard (m²)"] > 0]

@@ -17,7 +17,7 @@ from jnrisk.report.model import (
     Table,
     unit_from_name,
 )
-from jnrisk.report.plotting import add_locator, figure_png, label, new_map
+from jnrisk.report.plotting import add_locator, figure_png, label, legend, new_map
 
 KEY = "fire"
 TITLE = "Forest fire: danger season and a design fire"
@@ -132,7 +132,7 @@ def build(ctx: Any) -> ReportSection:
     ax.plot([ix], [iy], marker="*", color="black", markersize=14, zorder=7)
     handles.append(Line2D([], [], marker="*", ls="", color="black", markersize=10,
                           label=label("起火点", "ignition")))
-    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    legend(ax, handles, loc="lower left")
     add_locator(ax, city, ext)
     png = figure_png(fig)
 

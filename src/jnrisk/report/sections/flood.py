@@ -18,7 +18,7 @@ from jnrisk.report.model import (
     Table,
     unit_from_name,
 )
-from jnrisk.report.plotting import add_inset, draw, figure_png, label, new_map
+from jnrisk.report.plotting import add_inset, draw, figure_png, label, legend, new_map
 
 KEY = "flood"
 TITLE = "Urban waterlogging"
@@ -140,8 +140,8 @@ def build(ctx: Any) -> ReportSection:
         sub.set_xlim(ext[0], ext[2])
         sub.set_ylim(ext[1], ext[3])
         sub.set_aspect("equal")
-        sub.legend(handles=handles[1:], loc="lower left", fontsize=7, framealpha=0.9)
-    ax.legend(handles=handles[:1], loc="upper left", fontsize=8, framealpha=0.9)
+        legend(sub, handles[1:], loc="lower left")
+    legend(ax, handles[:1], loc="upper left")
     png = figure_png(fig)
 
     before, after = m["unserved_persons_before"], m["unserved_persons_after"]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
-from jnrisk.report.format import pretty_header
-from jnrisk.report.keys import DISTRICT_KEYS, TOWN_KEYS, district_keys, town_keys
+from jnrisk.report.keys import (
+    DISTRICT_KEYS,
+    SHELTER_KEYS,
+    TOWN_KEYS,
+    district_table,
+    shelter_keys,
+    town_keys,
+)
 from jnrisk.report.model import (
     Figure,
     Finding,
@@ -18,7 +22,7 @@ from jnrisk.report.model import (
     Table,
     unit_from_name,
 )
-from jnrisk.report.plotting import choropleth, figure_png, label, new_map
+from jnrisk.report.plotting import choropleth, figure_png, label, legend, new_map
 
 KEY = "quake"
 TITLE = "Earthquake scenario (illustrative)"
@@ -57,37 +61,17 @@ def build(ctx: Any) -> ReportSection:
     m = res.metrics
     blocks, shel = res.layers["blocks"], res.layers["shelters"]
 
-    by_d = res.tables["by_district"]
-    if "district" in by_d.columns:
-        by_d = by_d.set_index("district")
-    counts = by_d.select_dtypes("number").copy()
-    for c in counts.columns:
-        if c.endswith("_persons"):
-            counts[c] = counts[c].round().astype("int64")
-    counts = counts.rename(columns=pretty_header)
-    by_district = district_keys(city.districts).join(counts, how="inner").reset_index(drop=True)
+    by_district = district_table(res.tables["by_district"], city.districts)
 
     usable = shel[shel["usable"].astype(bool)] if "usable" in shel else shel
     first = usable.nlargest(p.top_n, "assigned_persons")
-    open_first = pd.DataFrame({
-        "名称 shelter": first["name"].astype(str),
-        "district (en)": first["district_en"].astype(str),
-        "shelter_id": first["shelter_id"].astype("int64"),
-        "class": first["class"].astype(str),
+    open_first = shelter_keys(first).assign(**{
         "displaced assigned (persons)": first["assigned_persons"].astype("int64"),
         "capacity (persons)": first["capacity_persons"].astype("int64"),
     })
 
     sup = _supplies(ctx, blocks)
-    sup_d = sup.districts.copy()
-    if "district" in sup_d.columns:
-        sup_d = sup_d.set_index("district")
-    sup_counts = sup_d.select_dtypes("number").copy()
-    for c in sup_counts.columns:
-        if c.endswith("_persons"):
-            sup_counts[c] = sup_counts[c].round().astype("int64")
-    sup_counts = sup_counts.rename(columns=pretty_header)
-    supplies = district_keys(city.districts).join(sup_counts, how="inner").reset_index(drop=True)
+    supplies = district_table(sup.districts, city.districts)
 
     # map: displaced residents by sub-district, epicentre, unusable shelters
     disp = blocks.groupby("town_id")["demand_persons"].sum()
@@ -96,13 +80,9 @@ def build(ctx: Any) -> ReportSection:
     fig, ax = new_map(city, title=label(
         f"M{qs.magnitude:.1f} 地震情景：需安置人数（按街镇）",
         f"M{qs.magnitude:.1f} scenario: displaced residents by sub-district"))
-    choropleth(ax, areas, "displaced", cmap="OrRd",
-               legend_title=label("需安置（人）", "displaced (persons)"),
-               zero_label=label("无", "none"))
+    handles = choropleth(ax, areas, "displaced", cmap="OrRd", zero_label=label("无", "none"))
     from matplotlib.lines import Line2D
 
-    handles = list(ax.get_legend().legend_handles)
-    ax.get_legend().remove()
     ax.plot([qs.epicentre_x_m], [qs.epicentre_y_m], marker="*", color="black", markersize=16,
             zorder=9)
     handles.append(Line2D([], [], marker="*", ls="", color="black", markersize=10,
@@ -114,8 +94,7 @@ def build(ctx: Any) -> ReportSection:
             handles.append(Line2D([], [], marker="x", ls="", color="#1f77b4",
                                   label=label(f"不可用避难场所 ({len(bad)})",
                                               f"unusable shelter ({len(bad)})")))
-    ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.9,
-              title=label("需安置（人）", "displaced (persons)"), title_fontsize=8)
+    legend(ax, handles, label("需安置（人）", "displaced (persons)"))
     png = figure_png(fig)
 
     un_town = blocks.groupby("town_id")["unserved_persons"].sum()
@@ -130,7 +109,7 @@ def build(ctx: Any) -> ReportSection:
                 f"{tk.loc[t, TOWN_KEYS[0]]} {tk.loc[t, TOWN_KEYS[1]]} ({int(v):,})"
                 for t, v in un_town.head(3).items()) + ")" if len(un_town) else "") + ".",
         "Open first: " + "; ".join(
-            f"{r['名称 shelter']} (id {r['shelter_id']}, {r['displaced assigned (persons)']:,} "
+            f"{r[SHELTER_KEYS[0]]} (id {r['shelter_id']}, {r['displaced assigned (persons)']:,} "
             f"displaced)" for _, r in open_first.head(3).iterrows()) + ".", rank=15)]
     if sup.shortfall_persons > 0:
         worst = supplies.sort_values("shortfall (persons)", ascending=False).head(3) \
@@ -176,7 +155,7 @@ def build(ctx: Any) -> ReportSection:
             Table("Displaced residents and shelter places by district", by_district,
                   key=DISTRICT_KEYS, ids=("adcode",)),
             Table(f"Shelters to open first (top {p.top_n} by displaced residents assigned)",
-                  open_first, key=("名称 shelter", "district (en)", "shelter_id"),
+                  open_first, key=SHELTER_KEYS,
                   ids=("shelter_id",)),
             Table("Relief supplies by district", supplies, key=DISTRICT_KEYS, ids=("adcode",)),
         ],

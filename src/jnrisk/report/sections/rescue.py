@@ -9,7 +9,7 @@ import pandas as pd
 
 from jnrisk.report.keys import TOWN_KEYS, town_keys
 from jnrisk.report.model import Figure, Finding, Layer, MapLayer, Metric, ReportSection, Table
-from jnrisk.report.plotting import figure_png, label, new_map
+from jnrisk.report.plotting import figure_png, label, legend, new_map
 
 KEY = "rescue"
 TITLE = "Rescue stations: drive-time coverage"
@@ -75,7 +75,7 @@ def build(ctx: Any) -> ReportSection:
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8})
         handles.append(Patch(facecolor="none", edgecolor="black", linewidth=1.6, label=label(
             f"{thr_min:g} 分钟内未到达的街镇", f"sub-district not reached in {thr_min:g} min")))
-    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    legend(ax, handles, loc="upper left")
     png = figure_png(fig)
 
     n_towns = len(city.towns)
