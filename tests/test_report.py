@@ -318,11 +318,14 @@ FAST_SECTIONS = "city,network,rescue,fire"
 
 @pytest.fixture(scope="module")
 def fast_run(tmp_path_factory):
-    """``jnrisk run --json`` on the bundled city with the sections that need no allocation."""
+    """``jnrisk run --json`` on the bundled city (named with --data-dir) with the sections
+    that need no allocation."""
+    from jnrisk.datasets import data_path
+
     out = tmp_path_factory.mktemp("fast") / "out"
     proc = subprocess.run(
         [sys.executable, "-W", "always", "-m", "jnrisk.cli", "run", "--out", str(out),
-         "--sections", FAST_SECTIONS, "--json"],
+         "--sections", FAST_SECTIONS, "--json", "--data-dir", str(data_path())],
         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC}, timeout=1200)
     assert proc.returncode == 0, proc.stderr
     return out, proc
@@ -331,7 +334,10 @@ def fast_run(tmp_path_factory):
 def test_real_run_prints_json_and_progress_without_glyph_warnings(fast_run):
     out, proc = fast_run
     summary = json.loads(proc.stdout)
+    from jnrisk.datasets import data_path
+
     assert summary["provenance"]["sections"] == FAST_SECTIONS.split(",")
+    assert summary["provenance"]["data_dir"] == str(data_path().resolve())
     assert len(summary["provenance"]["data_manifest_sha256"]) == 64
     assert summary["findings"] and all(f["action"] for f in summary["findings"])
     assert "[1/4]" in proc.stderr and "numba" in proc.stderr

@@ -35,7 +35,6 @@ class RunParams:
     fire_wind_speed_kmh: float = 30.0
     fire_wind_from_deg: float = 315.0
     fire_duration_min: float = 240.0
-    fire_village_buffer_m: float = 500.0
     top_n: int = 10
 
     def to_dict(self) -> dict[str, Any]:

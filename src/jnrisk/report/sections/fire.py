@@ -84,7 +84,7 @@ def build(ctx: Any) -> ReportSection:
     """The forest fire section."""
     from jnrisk.allocation import allocate_shelters
     from jnrisk.scenarios import FireParams
-    from jnrisk.scenarios.hazards import run_fire
+    from jnrisk.scenarios.hazards import FIRE_VILLAGE_BUFFER_M, run_fire
 
     city, p = ctx.city, ctx.params
     season = _season(ctx)
@@ -128,7 +128,8 @@ def build(ctx: Any) -> ReportSection:
     if len(reached):
         reached.plot(ax=ax, markersize=40, color="red", marker="x", zorder=6)
         handles.append(Line2D([], [], marker="x", ls="", color="red", label=label(
-            "火线 500 m 内的村庄", "village within 500 m of the fire")))
+            f"火线 {FIRE_VILLAGE_BUFFER_M:g} m 内的村庄",
+            f"village within {FIRE_VILLAGE_BUFFER_M:g} m of the fire")))
     ax.plot([ix], [iy], marker="*", color="black", markersize=14, zorder=7)
     handles.append(Line2D([], [], marker="*", ls="", color="black", markersize=10,
                           label=label("起火点", "ignition")))
@@ -147,7 +148,8 @@ def build(ctx: Any) -> ReportSection:
         (f"In the {SEASON[0][:4]}/{SEASON[1][2:4]} season, station {worst['station 气象站']} "
          f"had {int(high_days.max())} days at danger level 4 or 5. " if worst is not None else "")
         + f"A design fire in {unit['name']} ({unit['district_en']}) burns {area_km2:.1f} km² in "
-          f"{p.fire_duration_min / 60:g} h and comes within 500 m of {_villages(len(reached))} "
+          f"{p.fire_duration_min / 60:g} h and comes within {FIRE_VILLAGE_BUFFER_M:g} m of "
+          f"{_villages(len(reached))} "
           f"with {persons:,} residents.",
         "On level 4-5 days: patrol this unit, ban open fire, and prepare to move the listed "
         "villages to the shelters below.", rank=45)]
@@ -161,7 +163,7 @@ def build(ctx: Any) -> ReportSection:
         f"with a {p.fire_wind_speed_kmh:g} km/h wind from {p.fire_wind_from_deg:g}°. Rothermel "
         f"surface spread with slope, minimum travel time on the 90 m grid. After "
         f"{p.fire_duration_min / 60:g} h the fire covers {area_km2:.1f} km² and comes within "
-        f"500 m of {_villages(len(reached))} with {persons:,} residents.",
+        f"{FIRE_VILLAGE_BUFFER_M:g} m of {_villages(len(reached))} with {persons:,} residents.",
     ]
     if evac is not None:
         paragraphs.append(
@@ -179,7 +181,7 @@ def build(ctx: Any) -> ReportSection:
         tables=[
             Table(f"Days per danger level, {SEASON[0]} to {SEASON[1]} (synthetic weather)",
                   season, key=tuple(c for c in ("气象站", "station 气象站") if c in season)),
-            Table("Key villages within 500 m of the fire", vt,
+            Table(f"Key villages within {FIRE_VILLAGE_BUFFER_M:g} m of the fire", vt,
                   key=("村 village", "district (en)", "village_id"), ids=("village_id",)),
         ],
         figures=[Figure("fire.png", "Design-fire perimeters, forest units and key villages, "
@@ -187,7 +189,8 @@ def build(ctx: Any) -> ReportSection:
         layers=[
             Layer("fire_perimeters", per, "Design-fire perimeters (area burned after each time)",
                   "#fe9929"),
-            Layer("fire_villages_reached", reached, "Key villages within 500 m of the fire",
+            Layer("fire_villages_reached", reached, f"Key villages within {FIRE_VILLAGE_BUFFER_M:g} m "
+                  "of the fire",
                   "#d62728"),
         ],
         metrics=[Metric(f"fire_{k}", v, "persons" if k.endswith("persons_reached") else
