@@ -434,3 +434,19 @@ def test_demo_installs_the_report_extra_not_dev():
     make = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
     demo_stamp = re.search(r"^\$\(DEMO_STAMP\):.*?(?=^\S)", make, flags=re.S | re.M).group(0)
     assert '".[report]"' in demo_stamp and "dev" not in demo_stamp
+
+
+def test_every_section_module_keeps_the_contract():
+    """Adding a section is one module: KEY (its name), TITLE, TITLE_ZH and build(ctx)."""
+    import inspect
+
+    from jnrisk.report.sections import SECTION_MODULES, resolve_sections
+
+    mods = resolve_sections()
+    assert [m.KEY for m in mods] == list(SECTION_MODULES)
+    for m in mods:
+        assert m.__name__.rsplit(".", 1)[1] == m.KEY
+        assert m.TITLE and re.search(r"[\u4e00-\u9fff]", m.TITLE_ZH)
+        assert list(inspect.signature(m.build).parameters) == ["ctx"]
+        source = inspect.getsource(m)
+        assert "import jnrisk.report.run" not in source and "from jnrisk.report.run" not in source

@@ -44,7 +44,7 @@ def _season(ctx: Any) -> pd.DataFrame:
     idx = fwi(wx["temp_c"], wx["rh_pct"], wx["wind_kmh"], wx["rain_mm"], lat=wx["lat"])
     level = danger_level(idx["fwi"]).to_series()
     counts = level.groupby(level="station").value_counts().unstack(fill_value=0)
-    out = pd.DataFrame({"station 气象站": counts.index.astype(str)})
+    out = pd.DataFrame({"station": counts.index.astype(str)})
     if "name_zh" in wx.coords:
         zh = pd.Series(wx["name_zh"].values, index=wx["station"].values).astype(str)
         out.insert(0, "气象站", zh.reindex(counts.index).to_numpy())
@@ -145,7 +145,7 @@ def build(ctx: Any) -> ReportSection:
     persons = int(m["village_persons_reached"])
     findings = [Finding(
         "Forest fire danger 森林火险",
-        (f"In the {SEASON[0][:4]}/{SEASON[1][2:4]} season, station {worst['station 气象站']} "
+        (f"In the {SEASON[0][:4]}/{SEASON[1][2:4]} season, station {worst['station']} "
          f"had {int(high_days.max())} days at danger level 4 or 5. " if worst is not None else "")
         + f"A design fire in {unit['name']} ({unit['district_en']}) burns {area_km2:.1f} km² in "
           f"{p.fire_duration_min / 60:g} h and comes within {FIRE_VILLAGE_BUFFER_M:g} m of "
@@ -180,7 +180,7 @@ def build(ctx: Any) -> ReportSection:
         key=KEY, title=TITLE, title_zh=TITLE_ZH, paragraphs=paragraphs,
         tables=[
             Table(f"Days per danger level, {SEASON[0]} to {SEASON[1]} (synthetic weather)",
-                  season, key=tuple(c for c in ("气象站", "station 气象站") if c in season)),
+                  season, key=tuple(c for c in ("气象站", "station") if c in season)),
             Table(f"Key villages within {FIRE_VILLAGE_BUFFER_M:g} m of the fire", vt,
                   key=("村 village", "district (en)", "village_id"), ids=("village_id",)),
         ],
