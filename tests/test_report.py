@@ -450,3 +450,15 @@ def test_every_section_module_keeps_the_contract():
         assert list(inspect.signature(m.build).parameters) == ["ctx"]
         source = inspect.getsource(m)
         assert "import jnrisk.report.run" not in source and "from jnrisk.report.run" not in source
+
+
+def test_basemap_is_optional_and_never_required(tmp_path, monkeypatch):
+    """--basemap without contextily or without network draws the maps without tiles."""
+    from jnrisk.report import plotting
+
+    plotting.basemap_reachable.cache_clear()
+    monkeypatch.setattr(plotting, "BASEMAP_URL", "https://tiles.invalid/{z}/{x}/{y}.png")
+    assert plotting.basemap_reachable(timeout_s=0.5) is False
+    fig, ax = plotting.new_map(_city(), title="t", basemap=True)
+    assert plotting.figure_png(fig).startswith(b"\x89PNG")
+    plotting.basemap_reachable.cache_clear()

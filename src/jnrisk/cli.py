@@ -30,6 +30,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--sections", default=None,
                      help="comma-separated sections to run (default all: city,network,"
                           "allocation,coverage,quake,flood,rescue,fire)")
+    run.add_argument("--basemap", action="store_true",
+                     help="web map tiles under the maps when reachable (needs contextily); "
+                          "maps never depend on them")
     run.add_argument("--json", action="store_true",
                      help="print a machine-readable summary (JSON) on stdout; progress on stderr")
     batch = sub.add_parser("batch", help="run a scenario file (with sweeps) on Dask")
@@ -56,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
         print(line, file=stream, flush=True)
 
     outcome = run_main_job(out=args.out, year=args.year, data_dir=args.data_dir,
-                           sections=sections, log=log)
+                           sections=sections, basemap=args.basemap, log=log)
     if args.json:
         json.dump(outcome.summary, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

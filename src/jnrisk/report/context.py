@@ -36,6 +36,7 @@ class RunParams:
     fire_wind_from_deg: float = 315.0
     fire_duration_min: float = 240.0
     top_n: int = 10
+    basemap: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The parameters as a plain dict."""

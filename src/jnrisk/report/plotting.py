@@ -7,6 +7,7 @@ any machine. Without it, figure labels fall back to English only (never a missin
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 from typing import Any
@@ -16,6 +17,7 @@ import numpy as np
 __all__ = [
     "add_inset",
     "add_locator",
+    "basemap_reachable",
     "draw",
     "cjk_font_available",
     "choropleth",
@@ -84,6 +86,39 @@ def pyplot() -> Any:
     return plt
 
 
+#: Tile source of the optional basemap (``jnrisk run --basemap``).
+BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+BASEMAP_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+@functools.lru_cache(maxsize=1)
+def basemap_reachable(timeout_s: float = 3.0) -> bool:
+    """True when ``contextily`` is installed and the tile server answers within ``timeout_s``.
+
+    The report never needs tiles: without them maps are drawn on the district layer alone.
+    """
+    import importlib.util
+    import socket
+    from urllib.parse import urlsplit
+
+    if importlib.util.find_spec("contextily") is None:
+        return False
+    host = urlsplit(BASEMAP_URL).hostname or ""
+    try:
+        with socket.create_connection((host, 443), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def _basemap(ax: Any, crs: Any) -> None:
+    import contextily
+
+    with contextlib.suppress(Exception):  # a tile failure must not fail the report
+        contextily.add_basemap(ax, crs=crs, source=BASEMAP_URL, attribution=BASEMAP_ATTRIBUTION,
+                               attribution_size=5, zorder=0)
+
+
 def _north_arrow(ax: Any) -> None:
     ax.annotate("N", xy=(0.955, 0.965), xytext=(0.955, 0.885), xycoords="axes fraction",
                 ha="center", va="center", fontsize=10, fontweight="bold",
@@ -99,9 +134,10 @@ def _scale_bar(ax: Any) -> None:
 
 
 def _context(ax: Any, city: Any, extent: tuple[float, float, float, float] | None,
-             *, labels: bool = True) -> None:
+             *, labels: bool = True, basemap: bool = False) -> None:
     d = city.districts
-    d.plot(ax=ax, facecolor="#f4f4f0", edgecolor="none", zorder=0)
+    if not basemap:
+        d.plot(ax=ax, facecolor="#f4f4f0", edgecolor="none", zorder=0)
     d.boundary.plot(ax=ax, color="0.35", linewidth=0.7, zorder=5)
     if labels:
         xmin, ymin, xmax, ymax = extent if extent else d.total_bounds
@@ -115,20 +151,25 @@ def _context(ax: Any, city: Any, extent: tuple[float, float, float, float] | Non
 
 
 def new_map(city: Any, *, title: str, extent: tuple[float, float, float, float] | None = None,
-            figsize: tuple[float, float] = (9, 9), labels: bool = True) -> tuple[Any, Any]:
+            figsize: tuple[float, float] = (9, 9), labels: bool = True,
+            basemap: bool = False) -> tuple[Any, Any]:
     """A map figure of ``city``: district fill, boundaries and labels, scale bar, north arrow.
 
-    ``extent`` is ``(xmin, ymin, xmax, ymax)`` in the city's projected CRS [m].
+    ``extent`` is ``(xmin, ymin, xmax, ymax)`` in the city's projected CRS [m]. With
+    ``basemap=True`` web map tiles go underneath when :func:`basemap_reachable`.
     Returns ``(figure, axes)``; add layers, then :func:`figure_png`.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=figsize)
-    _context(ax, city, extent, labels=labels)
+    tiles = basemap and basemap_reachable()
+    _context(ax, city, extent, labels=labels, basemap=tiles)
     ax.set_aspect("equal")
     ax.set_axis_off()
     if extent is not None:
         ax.set_xlim(extent[0], extent[2])
         ax.set_ylim(extent[1], extent[3])
+    if tiles:
+        _basemap(ax, city.districts.crs)
     _scale_bar(ax)
     _north_arrow(ax)
     ax.set_title(title, fontsize=11)

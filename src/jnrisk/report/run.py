@@ -86,6 +86,7 @@ def run_main_job(
     data_dir: str | os.PathLike[str] | None = None,
     sections: Sequence[str] | None = None,
     params: RunParams | None = None,
+    basemap: bool = False,
     log: Callable[[str], None] = print,
 ) -> RunOutcome:
     """Run the default Jinan scenario set and write the report folder ``out``.
@@ -104,7 +105,11 @@ def run_main_job(
     sections
         Section keys to run (default all, see :data:`jnrisk.report.sections.SECTION_MODULES`).
     params
-        Run parameters (walking limit, storm, fire weather ...); ``year`` overrides its year.
+        Run parameters (walking limit, storm, fire weather ...); ``year`` and ``basemap``
+        override theirs.
+    basemap
+        Draw web map tiles under the maps where the tile server is reachable (needs
+        ``contextily``); never required.
     log
         Where progress lines go (``print`` in the CLI).
 
@@ -117,12 +122,18 @@ def run_main_job(
 
     if isinstance(year, bool) or year not in YEARS:
         raise ConfigError(f"--year {year!r} is not available; choose one of {list(YEARS)}.")
-    params = replace(params or RunParams(), year=int(year))
+    params = replace(params or RunParams(), year=int(year), basemap=bool(basemap))
     mods = resolve_sections(list(sections) if sections is not None else None)
     d = _data_dir(data_dir)
     target = check_target(out)
     _check_packages()
 
+    if params.basemap:
+        from jnrisk.report.plotting import basemap_reachable
+
+        log("jnrisk: basemap: " + ("tiles reachable, drawn under the maps" if basemap_reachable()
+                                   else "contextily or the tile server not available; maps are "
+                                        "drawn without tiles"))
     for p in clean_stale(target):
         log(f"jnrisk: removed a leftover of an interrupted run: {p}")
     started = datetime.now(UTC)

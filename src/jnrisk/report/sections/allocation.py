@@ -127,7 +127,7 @@ def build(ctx: Any) -> ReportSection:
     # map: residents without a place, by sub-district
     areas = city.towns[["town_id", "geometry"]].merge(
         towns[["town_id", "without a place (persons)"]], on="town_id")
-    fig, ax = new_map(city, title=label(
+    fig, ax = new_map(city, basemap=ctx.params.basemap, title=label(
         f"步行 {p.max_walk_m:,.0f} m 内无避难位置的居民（按街镇）",
         f"Residents without a shelter place within a {p.max_walk_m:,.0f} m walk"))
     handles = choropleth(ax, areas, "without a place (persons)", cmap="Reds",

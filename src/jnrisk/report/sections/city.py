@@ -51,7 +51,7 @@ def build(ctx: Any) -> ReportSection:
     area = float(shel["effective_area_m2"].sum())
     m2 = area / max(n_built, 1)
 
-    fig, ax = new_map(city, title=label("济南市：避难场所与救援站", "Jinan: shelters and rescue stations"))
+    fig, ax = new_map(city, basemap=ctx.params.basemap, title=label("济南市：避难场所与救援站", "Jinan: shelters and rescue stations"))
     roads = city.roads
     major = roads[roads["road_class"].isin(["motorway", "trunk", "primary"])]
     major.plot(ax=ax, color="0.55", linewidth=0.4, zorder=2)

@@ -83,7 +83,7 @@ def build(ctx: Any) -> ReportSection:
     districts = districts[[*DISTRICT_KEYS, *front,
                            *[c for c in districts.columns if c not in (*DISTRICT_KEYS, *front)]]]
 
-    fig, ax = new_map(city, title=label("步行可达避难场所的居民比例（按街镇）",
+    fig, ax = new_map(city, basemap=ctx.params.basemap, title=label("步行可达避难场所的居民比例（按街镇）",
                                         "Residents within walking reach of a shelter, by sub-district"))
     if cov_col in towns:
         areas = city.towns[["town_id", "geometry"]].merge(towns[["town_id", cov_col]],

@@ -107,7 +107,7 @@ def build(ctx: Any) -> ReportSection:
 
     half = WINDOW_HALF_M
     ext = (ix - half, iy - half, ix + half, iy + half)
-    fig, ax = new_map(city, extent=ext, title=label(
+    fig, ax = new_map(city, basemap=ctx.params.basemap, extent=ext, title=label(
         "设计火情：1、2、4 小时火线", "Design fire: perimeters after 1, 2 and 4 h"))
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch

@@ -103,7 +103,7 @@ def build(ctx: Any) -> ReportSection:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fig, ax = new_map(city, title=label(
+    fig, ax = new_map(city, basemap=ctx.params.basemap, title=label(
         f"{p.flood_return_period_yr:g} 年一遇暴雨积水深度", f"Ponded depth, {title_storm}"),
         figsize=(9, 9))
     shown = depth.where(depth > SHOWN_DEPTH_M)

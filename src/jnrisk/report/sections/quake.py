@@ -77,7 +77,7 @@ def build(ctx: Any) -> ReportSection:
     disp = blocks.groupby("town_id")["demand_persons"].sum()
     areas = city.towns[["town_id", "geometry"]].copy()
     areas["displaced"] = areas["town_id"].map(disp).fillna(0).astype("int64")
-    fig, ax = new_map(city, title=label(
+    fig, ax = new_map(city, basemap=ctx.params.basemap, title=label(
         f"M{qs.magnitude:.1f} 地震情景：需安置人数（按街镇）",
         f"M{qs.magnitude:.1f} scenario: displaced residents by sub-district"))
     handles = choropleth(ax, areas, "displaced", cmap="OrRd", zero_label=label("无", "none"))

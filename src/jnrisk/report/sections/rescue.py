@@ -53,7 +53,7 @@ def build(ctx: Any) -> ReportSection:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fig, ax = new_map(city, title=label(f"{len(city.stations)} 个救援站的驾车时间",
+    fig, ax = new_map(city, basemap=ctx.params.basemap, title=label(f"{len(city.stations)} 个救援站的驾车时间",
                                         f"Drive time from the {len(city.stations)} rescue stations"))
     handles = []
     for t in sorted(BAND_COLOURS, reverse=True):  # largest first, so smaller bands stay on top
