@@ -19,6 +19,7 @@ from jnrisk.report.model import (
     unit_from_name,
 )
 from jnrisk.report.plotting import choropleth, figure_png, label, legend, new_map
+from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON_2035
 
 KEY = "coverage"
 TITLE = "Shelter capacity and walking coverage"
@@ -114,7 +115,8 @@ def build(ctx: Any) -> ReportSection:
             f"Capacity = effective area / {p.m2_per_person:g} m² per person (Jinan standard). "
             "Coverage is by network walking distance within each shelter class's service radius.",
             f"City figure: {m2_built:.2f} m² of effective shelter area per resident of built-up "
-            f"blocks; the current standard is {p.m2_per_person:g} m², the 2035 target 3 m².",
+            f"blocks; the current standard is {p.m2_per_person:g} m², the 2035 target "
+            f"{JINAN_SHELTER_M2_PER_PERSON_2035:g} m².",
         ],
         tables=[
             Table("Coverage by shelter class", summary, key=_key_columns(summary)),

@@ -7,6 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jnrisk.flood import HOTSPOT_DEPTH_M
+from jnrisk.flood import PEDESTRIAN_CLOSURE_DEPTH_M as PED
+from jnrisk.flood import VEHICLE_CLOSURE_DEPTH_M as VEH
 from jnrisk.report.keys import TOWN_KEYS, town_keys
 from jnrisk.report.model import (
     Figure,
@@ -24,8 +27,6 @@ KEY = "flood"
 TITLE = "Urban waterlogging"
 TITLE_ZH = "城市内涝：设计暴雨"
 
-#: Depth shown on the maps [m] (the hot-spot threshold of jnrisk.flood).
-SHOWN_DEPTH_M = 0.15
 #: Half width of the hot-spot inset [m].
 INSET_HALF_M = 3_000.0
 
@@ -82,8 +83,13 @@ def _hotspot_table(ctx: Any, hs: Any, top_n: int) -> tuple[pd.DataFrame, Any]:
 
 def build(ctx: Any) -> ReportSection:
     """The waterlogging section."""
+    import inspect
+
+    from jnrisk.flood import monitoring_sites
     from jnrisk.scenarios import FloodParams
     from jnrisk.scenarios.hazards import run_flood
+
+    reach_m = inspect.signature(monitoring_sites).parameters["radius_m"].default
 
     city, p = ctx.city, ctx.params
     ctx.allocation  # noqa: B018  the runner warm-starts from the intact-network optimum
@@ -106,7 +112,7 @@ def build(ctx: Any) -> ReportSection:
     fig, ax = new_map(city, basemap=ctx.params.basemap, title=label(
         f"{p.flood_return_period_yr:g} 年一遇暴雨积水深度", f"Ponded depth, {title_storm}"),
         figsize=(9, 9))
-    shown = depth.where(depth > SHOWN_DEPTH_M)
+    shown = depth.where(depth > HOTSPOT_DEPTH_M)
     img = dict(cmap="Blues", vmin=0, vmax=1.5, add_colorbar=False, add_labels=False)
     art = shown.plot.imshow(ax=ax, zorder=2, **img)
     ax.set_aspect("equal")
@@ -114,15 +120,16 @@ def build(ctx: Any) -> ReportSection:
                        f"Ponded depth, {title_storm}"), fontsize=11)
     fig.colorbar(art, ax=ax, orientation="horizontal", shrink=0.4, pad=0.01, aspect=30,
                  label=label("积水深度 (m)", "ponded depth (m)"))
-    handles = [Patch(facecolor="#6baed6", label=label(f"积水 > {SHOWN_DEPTH_M} m",
-                                                       f"depth > {SHOWN_DEPTH_M} m"))]
+    handles = [Patch(facecolor="#6baed6", label=label(f"积水 > {HOTSPOT_DEPTH_M} m",
+                                                       f"depth > {HOTSPOT_DEPTH_M} m"))]
     draw(ax, sites, color="gold", marker="*", markersize=70, edgecolor="black", zorder=10)
     if sites is not None and len(sites):
         handles.append(Line2D([], [], marker="*", ls="", color="gold", markeredgecolor="black",
                               markersize=11, label=label(f"监测点 ({len(sites)})",
                                                          f"monitoring site ({len(sites)})")))
     handles.append(Line2D([], [], color="#d62728",
-                          label=label("封闭道路（车辆，> 0.3 m）", "road closed to vehicles")))
+                          label=label(f"封闭道路（车辆，> {VEH:g} m）",
+                                      f"road closed to vehicles (> {VEH:g} m)")))
     if len(top):
         c = top.geometry.iloc[0].centroid
         ext = (c.x - INSET_HALF_M, c.y - INSET_HALF_M, c.x + INSET_HALF_M, c.y + INSET_HALF_M)
@@ -155,24 +162,24 @@ def build(ctx: Any) -> ReportSection:
         "the 90 m DEM with no sewer drainage, so depths are an upper bound.",
         f"Runoff {m['runoff_m3'] / 1e6:,.1f} million m³: {m['ponded_m3'] / 1e6:,.1f} million m³ "
         f"ponds in depressions, {m['outflow_m3'] / 1e6:,.1f} million m³ leaves the city. "
-        f"{m['hotspots']:,} hot spots (deeper than {SHOWN_DEPTH_M} m and touching a road; "
+        f"{m['hotspots']:,} hot spots (deeper than {HOTSPOT_DEPTH_M} m and touching a road; "
         f"{m['hotspot_persons']:,} residents in them). Closed: {m['roads_closed_vehicles']:,} "
-        f"road segments to vehicles (> 0.3 m), {m['roads_closed_pedestrians']:,} to pedestrians "
-        "(> 0.5 m).",
+        f"road segments to vehicles (> {VEH:g} m), {m['roads_closed_pedestrians']:,} to "
+        f"pedestrians (> {PED:g} m).",
         f"Walking evacuation with the pedestrian closures: residents without a shelter place "
         f"{'rise' if change > 0 else 'fall' if change < 0 else 'stay'} from {before:,} to "
         f"{after:,} ({change:+,}); the mean walk gets {'longer' if walk_change > 0 else 'shorter'}"
         f" by {abs(walk_change):,.0f} m ({m['mean_walk_m_before']:,.0f} m to "
         f"{m['mean_walk_m_after']:,.0f} m).",
         f"{n_sites} monitoring sites chosen greedily cover "
-        f"{m['monitoring_persons_covered_pct']:.1f} % of the exposed residents within 1 km, "
+        f"{m['monitoring_persons_covered_pct']:.1f} % of the exposed residents within {reach_m:,.0f} m, "
         f"against {m['uniform_persons_covered_pct']:.1f} % for the same number spread "
         "uniformly.",
     ]
     findings = [Finding(
         "Roads to close 封闭道路",
         f"In the {title_storm}, {m['roads_closed_vehicles']:,} road segments flood deeper than "
-        f"0.3 m. Longest flooded named roads: " + "; ".join(
+        f"{VEH:g} m. Longest flooded named roads: " + "; ".join(
             f"{r['road 道路']} ({r['flooded length (km)']:.1f} km)"
             for _, r in roads.head(5).iterrows()) + ".",
         f"Close them to vehicles on a storm warning and watch the {n_sites} monitoring sites; "
@@ -202,8 +209,8 @@ def build(ctx: Any) -> ReportSection:
         layers=[
             Layer("flood_hotspots", hs, "Waterlogging hot spots of the design storm (ranked)",
                   "#3182bd"),
-            Layer("flood_closed_roads", closed, "Road segments closed to vehicles (> 0.3 m) "
-                  "or pedestrians (> 0.5 m)", "#d62728"),
+            Layer("flood_closed_roads", closed, f"Road segments closed to vehicles (> {VEH:g} m) "
+                  f"or pedestrians (> {PED:g} m)", "#d62728"),
             *([Layer("flood_monitoring_sites", sites, "Monitoring sites chosen greedily",
                      "#ffd700")] if sites is not None else []),
         ],
