@@ -39,7 +39,13 @@ class RunParams:
     basemap: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """The parameters as a plain dict."""
+        """The parameters as a plain dict.
+
+        Examples
+        --------
+        >>> RunParams(year=2023).to_dict()["year"]
+        2023
+        """
         return asdict(self)
 
 
@@ -48,6 +54,14 @@ class ReportContext:
     """City, networks (built on first use, shared with the scenario runners) and shared results.
 
     ``log`` receives progress lines (``print`` in the CLI).
+
+    Examples
+    --------
+    >>> from jnrisk.datasets import jinan
+    >>> ctx = ReportContext(jinan(2023), RunParams(year=2023))
+    >>> len(ctx.shelters), ctx.scenario("storm", "flood", {"return_period_yr": 50,
+    ...                                                    "duration_min": 60}).inventory_year
+    (435, 2023)
     """
 
     city: Any

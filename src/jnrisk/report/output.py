@@ -77,6 +77,14 @@ def clean_stale(out: Path) -> list[Path]:
 
     A previous run caught in the middle of its swap (``out`` gone, ``.DIR.old-*`` present) is
     restored. Returns what was removed or restored.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / ".out.staging-123").mkdir()
+    >>> [p.name for p in clean_stale(root / "out")]
+    ['.out.staging-123']
     """
     done: list[Path] = []
     parent = out.parent
@@ -100,7 +108,17 @@ def clean_stale(out: Path) -> list[Path]:
 
 @contextlib.contextmanager
 def os_errors(path: Path, what: str = "write") -> Iterator[None]:
-    """Turn OS and GDAL/SQLite errors while writing ``path`` into a ResourceError naming it."""
+    """Turn OS and GDAL/SQLite errors while writing ``path`` into a ResourceError naming it.
+
+    Examples
+    --------
+    >>> import errno
+    >>> with os_errors(Path("out/report.html")):
+    ...     raise OSError(errno.ENOSPC, "No space left on device")
+    Traceback (most recent call last):
+    ...
+    jnrisk._errors.ResourceError: cannot write 'out/report.html': No space left on device; free disk space or choose another folder with --out.
+    """
     try:
         yield
     except OSError as exc:
@@ -151,6 +169,15 @@ def staged_folder(out: Path) -> Iterator[Path]:
     """Yield a fresh staging folder next to ``out``; on success swap it in as ``out``.
 
     On any error the staging folder is removed and ``out`` is left as it was.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "run"
+    >>> with staged_folder(out) as stage:
+    ...     _ = (stage / "report.html").write_text("new")
+    >>> (out / "report.html").read_text()
+    'new'
     """
     with os_errors(out, "create"):
         out.parent.mkdir(parents=True, exist_ok=True)

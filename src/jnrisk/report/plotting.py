@@ -79,7 +79,13 @@ def label(zh: str, en: str) -> str:
 
 
 def pyplot() -> Any:
-    """``matplotlib.pyplot`` on the Agg backend with the report's fonts set up."""
+    """``matplotlib.pyplot`` on the Agg backend with the report's fonts set up.
+
+    Examples
+    --------
+    >>> pyplot().get_backend().lower()
+    'agg'
+    """
     _setup()
     import matplotlib.pyplot as plt
 
@@ -96,6 +102,11 @@ def basemap_reachable(timeout_s: float = 3.0) -> bool:
     """True when ``contextily`` is installed and the tile server answers within ``timeout_s``.
 
     The report never needs tiles: without them maps are drawn on the district layer alone.
+
+    Examples
+    --------
+    >>> isinstance(basemap_reachable(timeout_s=0.5), bool)
+    True
     """
     import importlib.util
     import socket
@@ -121,7 +132,7 @@ def _basemap(ax: Any, crs: Any) -> None:
 
 def _north_arrow(ax: Any) -> None:
     ax.annotate("N", xy=(0.955, 0.965), xytext=(0.955, 0.885), xycoords="axes fraction",
-                ha="center", va="center", fontsize=10, fontweight="bold",
+                ha="center", va="center", fontsize=10, fontweight="bold", fontfamily="DejaVu Sans",
                 arrowprops={"facecolor": "black", "width": 3, "headwidth": 9, "headlength": 9},
                 zorder=20)
 
@@ -158,6 +169,17 @@ def new_map(city: Any, *, title: str, extent: tuple[float, float, float, float] 
     ``extent`` is ``(xmin, ymin, xmax, ymax)`` in the city's projected CRS [m]. With
     ``basemap=True`` web map tiles go underneath when :func:`basemap_reachable`.
     Returns ``(figure, axes)``; add layers, then :func:`figure_png`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from types import SimpleNamespace
+    >>> from shapely.geometry import box
+    >>> city = SimpleNamespace(districts=gpd.GeoDataFrame(
+    ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 5000, 5000)], crs=4548))
+    >>> fig, ax = new_map(city, title="Jia")
+    >>> figure_png(fig)[:4]
+    b'\\x89PNG'
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=figsize)
@@ -179,7 +201,20 @@ def new_map(city: Any, *, title: str, extent: tuple[float, float, float, float] 
 def add_inset(fig: Any, ax: Any, city: Any, extent: tuple[float, float, float, float], *,
               bounds: tuple[float, float, float, float] = (0.62, 0.02, 0.36, 0.36),
               title: str = "") -> Any:
-    """A zoomed inset of ``extent`` in the corner of ``ax`` (with the zoom box drawn)."""
+    """A zoomed inset of ``extent`` in the corner of ``ax`` (with the zoom box drawn).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from types import SimpleNamespace
+    >>> from shapely.geometry import box
+    >>> city = SimpleNamespace(districts=gpd.GeoDataFrame(
+    ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 5000, 5000)], crs=4548))
+    >>> fig, ax = new_map(city, title="Jia")
+    >>> sub = add_inset(fig, ax, city, (0, 0, 1000, 1000))
+    >>> tuple(float(v) for v in sub.get_xlim())
+    (0.0, 1000.0)
+    """
     sub = ax.inset_axes(list(bounds))
     _context(sub, city, extent, labels=False)
     sub.set_xlim(extent[0], extent[2])
@@ -198,7 +233,19 @@ def add_inset(fig: Any, ax: Any, city: Any, extent: tuple[float, float, float, f
 
 def add_locator(ax: Any, city: Any, extent: tuple[float, float, float, float], *,
                 bounds: tuple[float, float, float, float] = (0.72, 0.56, 0.26, 0.28)) -> Any:
-    """A small map of the whole city in a corner of ``ax``, with ``extent`` outlined in red."""
+    """A small map of the whole city in a corner of ``ax``, with ``extent`` outlined in red.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from types import SimpleNamespace
+    >>> from shapely.geometry import box
+    >>> city = SimpleNamespace(districts=gpd.GeoDataFrame(
+    ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 5000, 5000)], crs=4548))
+    >>> fig, ax = new_map(city, title="Jia", extent=(0, 0, 1000, 1000))
+    >>> len(add_locator(ax, city, (0, 0, 1000, 1000)).patches)
+    1
+    """
     from matplotlib.patches import Rectangle
 
     loc = ax.inset_axes(list(bounds))
@@ -215,7 +262,18 @@ def add_locator(ax: Any, city: Any, extent: tuple[float, float, float, float], *
 
 
 def draw(ax: Any, frame: Any, **kwargs: Any) -> None:
-    """``frame.plot(ax=ax, **kwargs)`` when it has rows (an empty plot only warns)."""
+    """``frame.plot(ax=ax, **kwargs)`` when it has rows (an empty plot only warns).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from types import SimpleNamespace
+    >>> from shapely.geometry import box
+    >>> city = SimpleNamespace(districts=gpd.GeoDataFrame(
+    ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 5000, 5000)], crs=4548))
+    >>> fig, ax = new_map(city, title="Jia")
+    >>> draw(ax, city.districts.iloc[0:0], color="red")  # nothing drawn, no warning
+    """
     if frame is not None and len(frame):
         frame.plot(ax=ax, **kwargs)
 
@@ -227,6 +285,19 @@ def choropleth(ax: Any, areas: Any, column: str, *, cmap: str = "Reds", k: int =
 
     Areas with value 0 get their own white class (``zero_label``) so "none" is never mixed
     with "few".
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from types import SimpleNamespace
+    >>> from shapely.geometry import box
+    >>> city = SimpleNamespace(districts=gpd.GeoDataFrame(
+    ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 5000, 5000)], crs=4548))
+    >>> areas = gpd.GeoDataFrame({"n": [0, 5, 50]}, crs=4548, geometry=[
+    ...     box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
+    >>> fig, ax = new_map(city, title="Jia")
+    >>> [h.get_label() for h in choropleth(ax, areas, "n", k=2, zero_label="none")]
+    ['none', '5 – 5', '5 – 50']
     """
     import mapclassify
     from matplotlib.patches import Patch
@@ -259,13 +330,29 @@ def choropleth(ax: Any, areas: Any, column: str, *, cmap: str = "Reds", k: int =
 
 
 def legend(ax: Any, handles: list[Any], title: str = "", *, loc: str = "upper left") -> None:
-    """The map's legend: every colour class and symbol, in the order given."""
+    """The map's legend: every colour class and symbol, in the order given.
+
+    Examples
+    --------
+    >>> from matplotlib.patches import Patch
+    >>> fig, ax = pyplot().subplots()
+    >>> legend(ax, [Patch(label="class 1")], "persons")
+    >>> ax.get_legend().get_title().get_text()
+    'persons'
+    """
     ax.legend(handles=handles, title=title or None, loc=loc, fontsize=7, title_fontsize=8,
               framealpha=0.9)
 
 
 def figure_png(fig: Any, *, dpi: int = 110) -> bytes:
-    """Render a matplotlib figure to PNG bytes and close it."""
+    """Render a matplotlib figure to PNG bytes and close it.
+
+    Examples
+    --------
+    >>> fig, ax = pyplot().subplots()
+    >>> figure_png(fig)[:4]
+    b'\\x89PNG'
+    """
     plt = pyplot()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")

@@ -63,6 +63,18 @@ def write_report(sections: Sequence[ReportSection], out: str | os.PathLike[str],
     """Write built sections as a run folder ``out`` (staged, swapped in as a whole).
 
     Returns the path of ``report.html`` and the summary dict.
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd
+    >>> from types import SimpleNamespace
+    >>> from shapely.geometry import box
+    >>> city = SimpleNamespace(districts=gpd.GeoDataFrame(
+    ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 100, 100)], crs=4548))
+    >>> out = Path(tempfile.mkdtemp()) / "run"
+    >>> path, summary = write_report([ReportSection(key="city", title="City")], out, city=city)
+    >>> path.name, summary["findings"]
+    ('report.html', [])
     """
     from jnrisk import __version__
 
@@ -117,6 +129,15 @@ def run_main_job(
     -------
     RunOutcome
         Path of ``report.html`` and the summary (also in ``summary.json``).
+
+    Examples
+    --------
+    Arguments are checked before anything is created:
+
+    >>> run_main_job("never-created", year=2025)
+    Traceback (most recent call last):
+    ...
+    jnrisk._errors.ConfigError: --year 2025 is not available; choose one of [2023, 2024].
     """
     from jnrisk.datasets import YEARS
 

@@ -71,7 +71,15 @@ def _tables(s: ReportSection) -> list[dict[str, Any]]:
 
 
 def summary_dict(sections: list[ReportSection], prov: dict[str, Any]) -> dict[str, Any]:
-    """The machine-readable summary (``summary.json``, ``jnrisk run --json``)."""
+    """The machine-readable summary (``summary.json``, ``jnrisk run --json``).
+
+    Examples
+    --------
+    >>> from jnrisk.report.model import Metric
+    >>> s = ReportSection(key="city", title="City", metrics=[Metric("residents", 5, "persons")])
+    >>> summary_dict([s], {"jnrisk_version": "0"})["metrics"]
+    [{'section': 'city', 'metric': 'residents', 'value': 5.0, 'unit': 'persons'}]
+    """
     findings = sorted((f for s in sections for f in s.findings), key=lambda f: f.rank)
     return {
         "provenance": prov,
@@ -179,7 +187,25 @@ def _write_metrics(path: Path, sections: list[ReportSection], prov: dict[str, An
 
 def write_folder(stage: Path, sections: list[ReportSection], prov: dict[str, Any], *,
                  city: Any) -> dict[str, Any]:
-    """Write every file of a run into ``stage``; returns the summary dict."""
+    """Write every file of a run into ``stage``; returns the summary dict.
+
+    ``city`` needs ``districts`` (the base layer of the interactive map).
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd
+    >>> from types import SimpleNamespace
+    >>> from shapely.geometry import box
+    >>> city = SimpleNamespace(districts=gpd.GeoDataFrame(
+    ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 100, 100)], crs=4548))
+    >>> prov = {"jnrisk_version": "0", "started_utc": "2024-01-01T00:00:00Z", "run_seconds": 1,
+    ...         "data_manifest_sha256": "", "data_dir": "", "parameters": {"year": 2024},
+    ...         "sections": []}
+    >>> stage = Path(tempfile.mkdtemp())
+    >>> _ = write_folder(stage, [ReportSection(key="city", title="City")], prov, city=city)
+    >>> sorted(p.name for p in stage.iterdir())
+    ['metrics.parquet', 'report.html', 'report_map.html', 'summary.json']
+    """
     from jnrisk.report.interactive import render_map
 
     env = _env()
