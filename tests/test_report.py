@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import warnings
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -154,7 +155,9 @@ def test_written_folder_has_every_artefact_keyed_and_formatted(tmp_path):
         styles = con.execute("SELECT f_table_name, styleQML FROM layer_styles").fetchall()
         prov_rows = dict(con.execute("SELECT key, value FROM run_provenance").fetchall())
     assert desc == "Demo points"
-    assert styles[0][0] == "demo_points" and "<qgis" in styles[0][1]
+    assert styles[0][0] == "demo_points"
+    qml = ET.fromstring(styles[0][1])  # well-formed QGIS style
+    assert qml.tag == "qgis" and qml.find(".//layer").get("class") == "SimpleMarker"
     assert prov_rows["jnrisk_version"] == jnrisk.__version__
     assert summary["metrics"][0]["unit"] == "persons"
     assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == summary

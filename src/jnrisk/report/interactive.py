@@ -95,7 +95,22 @@ def _layer_svg(layer: MapLayer, crs: Any, x0: float, y1: float) -> tuple[str, in
 
 def render_map(env: Any, layers: list[MapLayer], *, base: Any, title: str, title_zh: str,
                footer: str) -> str:
-    """HTML of the interactive map; ``base`` (districts) sets the extent and is drawn first."""
+    """HTML of the interactive map; ``base`` (districts) sets the extent and is drawn first.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, jinja2
+    >>> from shapely.geometry import Point, box
+    >>> env = jinja2.Environment(loader=jinja2.PackageLoader("jnrisk.report", "templates"),
+    ...                          autoescape=True)
+    >>> base = gpd.GeoDataFrame({"name": ["甲区"], "name_en": ["Jia"]},
+    ...                         geometry=[box(0, 0, 1000, 1000)], crs=4548)
+    >>> pts = gpd.GeoDataFrame({"shelter_id": [7]}, geometry=[Point(500, 500)], crs=4548)
+    >>> page = render_map(env, [MapLayer("Shelters", pts, "#2ca02c", popup=("shelter_id",))],
+    ...                   base=base, title="T", title_zh="标题", footer="")
+    >>> page.count('type="checkbox"'), "<circle" in page, "http" in page.split("<svg")[0]
+    (2, True, False)
+    """
     crs = base.crs
     xmin, ymin, xmax, ymax = base.total_bounds
     pad = 0.02 * max(xmax - xmin, ymax - ymin)

@@ -173,8 +173,9 @@ def build(ctx: Any) -> ReportSection:
         need = int(worst["shelter area needed (m²)"].sum())
         site_txt = ""
         if len(sites):
-            top = sites.nlargest(SITED_TOWNS, "without a place within the walk (persons)")
-            site_txt = " Best new sites: " + "; ".join(
+            reach = "without a place within the walk (persons)"
+            top = sites.sort_values(reach, ascending=False).groupby("town_id", sort=False).head(1)
+            site_txt = " Best new site in each: " + "; ".join(
                 f"near block {r['site at block_id']} in {r[TOWN_KEYS[1]]} "
                 f"({r['lon (°E)']:.4f} °E, {r['lat (°N)']:.4f} °N, "
                 f"{r['without a place within the walk (persons)']:,} without a place within reach)"
