@@ -465,3 +465,30 @@ def test_basemap_is_optional_and_never_required(tmp_path, monkeypatch):
     fig, ax = plotting.new_map(_city(), title="t", basemap=True)
     assert plotting.figure_png(fig).startswith(b"\x89PNG")
     plotting.basemap_reachable.cache_clear()
+
+
+_CLICK_PROBE = """<script>
+window.addEventListener('load', function () {
+  var c = document.querySelector('[data-p]');
+  c.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+  var p = document.createElement('pre');
+  p.textContent = 'IN' + 'FO=' + document.getElementById('info').textContent + '=END';
+  document.body.appendChild(p);
+});
+</script>"""
+
+
+@pytest.mark.skipif(_chromium() is None,
+                    reason="no Chromium/Chrome on PATH (Debian: apt-get install -y chromium)")
+def test_offline_map_shows_attributes_on_click_in_chromium(fast_run, tmp_path):
+    out, _ = fast_run
+    page = (out / "report_map.html").read_text(encoding="utf-8")
+    probe = tmp_path / "map.html"
+    probe.write_text(page.replace("</body>", _CLICK_PROBE + "</body>"), encoding="utf-8")
+    proc = subprocess.run(
+        [_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
+         "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=180)
+    found = re.search(r"INFO=(.*?)=END", proc.stdout)
+    assert found, proc.stderr[-2000:]
+    assert "name" in found.group(1) and "Click a feature" not in found.group(1)
