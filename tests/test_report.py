@@ -492,3 +492,27 @@ def test_offline_map_shows_attributes_on_click_in_chromium(fast_run, tmp_path):
     found = re.search(r"INFO=(.*?)=END", proc.stdout)
     assert found, proc.stderr[-2000:]
     assert "name" in found.group(1) and "Click a feature" not in found.group(1)
+
+
+def test_swap_without_renameat2_still_replaces_the_whole_folder(tmp_path, monkeypatch):
+    from jnrisk.report import output
+
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)  # e.g. macOS, Windows
+    out = tmp_path / "run"
+    write_report([_section()], out, city=_city())
+    write_report([_section("other", "Second run")], out, city=_city())
+    assert "Second run" in (out / "report.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_run_killed_between_the_two_renames_is_restored(tmp_path):
+    from jnrisk.report.output import clean_stale
+
+    out = tmp_path / "run"
+    write_report([_section()], out, city=_city())
+    old = (out / "report.html").read_bytes()
+    out.rename(tmp_path / ".run.old-999")  # the previous run moved aside, the new not yet in
+    (tmp_path / ".run.staging-999").mkdir()
+    clean_stale(out)
+    assert (out / "report.html").read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
