@@ -88,10 +88,12 @@ def build(ctx: Any) -> ReportSection:
             f"{thr_min:g} min: " + "; ".join(
                 f"{r[TOWN_KEYS[0]]} {r[TOWN_KEYS[1]]} ("
                 + (f"{r['drive time to the centre (min)']:.1f} min"
-                   if np.isfinite(r["drive time to the centre (min)"]) else "not reached")
+                   if np.isfinite(r["drive time to the centre (min)"])
+                   else f"more than {thr_min:g} min")
                 + ")" for _, r in slow.iterrows()) + ".",
-            "Station a team in each of these sub-districts, or pre-position one on the road "
-            "towards it, before the next flood season.", rank=12)
+            "Station a rescue team in each of these sub-districts, or pre-position one on the "
+            "road towards it; the table in the rescue section gives the reason for each.",
+            rank=12)
     else:
         finding = Finding("Rescue response time 救援时效",
                           f"All {n_towns} sub-district centres are reached within {thr_min:g} min.",
