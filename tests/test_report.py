@@ -391,16 +391,22 @@ window.addEventListener('load', function () {
 </script>"""
 
 
-def _overflow(page: str, tmp_path: Path) -> list[str]:
+def _probe(page: str, script: str, marker: str, tmp_path: Path) -> str:
+    """Load ``page`` with ``script`` in headless Chromium at 1400 px; return what the script
+    wrote between ``marker=`` and ``=END``."""
     probe = tmp_path / "probe.html"
-    probe.write_text(page.replace("</body>", _OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    probe.write_text(page.replace("</body>", script + "</body>"), encoding="utf-8")
     proc = subprocess.run(
         [_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
         capture_output=True, text=True, timeout=180)
-    found = re.search(r"OVERFLOW=(.*?)=END", proc.stdout)
+    found = re.search(marker + r"=(.*?)=END", proc.stdout)
     assert found, proc.stderr[-2000:]
-    return json.loads(found.group(1))
+    return found.group(1)
+
+
+def _overflow(page: str, tmp_path: Path) -> list[str]:
+    return json.loads(_probe(page, _OVERFLOW_PROBE, "OVERFLOW", tmp_path))
 
 
 @pytest.mark.skipif(_chromium() is None,
@@ -483,15 +489,8 @@ window.addEventListener('load', function () {
 def test_offline_map_shows_attributes_on_click_in_chromium(fast_run, tmp_path):
     out, _ = fast_run
     page = (out / "report_map.html").read_text(encoding="utf-8")
-    probe = tmp_path / "map.html"
-    probe.write_text(page.replace("</body>", _CLICK_PROBE + "</body>"), encoding="utf-8")
-    proc = subprocess.run(
-        [_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
-         "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
-        capture_output=True, text=True, timeout=180)
-    found = re.search(r"INFO=(.*?)=END", proc.stdout)
-    assert found, proc.stderr[-2000:]
-    assert "name" in found.group(1) and "Click a feature" not in found.group(1)
+    info = _probe(page, _CLICK_PROBE, "INFO", tmp_path)
+    assert "name" in info and "Click a feature" not in info
 
 
 def test_swap_without_renameat2_still_replaces_the_whole_folder(tmp_path, monkeypatch):
