@@ -13,9 +13,8 @@ nearest facilities, snapping.
 
 from __future__ import annotations
 
-from jnrisk.network._checks import require_network
 from jnrisk.network._csr import csr_from_arcs
-from jnrisk.network.graph import MODES, SOURCES, RoadNetwork
+from jnrisk.network.graph import MODES, SOURCES, RoadNetwork, require_network
 from jnrisk.network.osm import network_from_osm, roads_from_osm
 from jnrisk.network.roads import (
     DEFAULT_SPEED_KMH,

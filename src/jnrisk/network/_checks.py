@@ -9,7 +9,7 @@ import numpy as np
 
 from jnrisk._errors import ConfigError, CRSError
 
-__all__ = ["require_network"]
+__all__: list[str] = []
 
 
 def readonly(a: Any, dtype: Any) -> np.ndarray | None:
@@ -47,31 +47,6 @@ def real_number(value: Any, *, name: str, unit: str, positive: bool = False,
             f"{'a ' + type(value).__name__ if not ok else 'this value'}."
         )
     return v
-
-
-def require_network(network: Any, *, name: str = "network") -> Any:
-    """Check that ``network`` is a :class:`~jnrisk.network.RoadNetwork`; return it.
-
-    Functions that take a network call this first, so that ``None`` or a roads table
-    given by mistake is named as such (not reported as a missing CRS later on).
-
-    Examples
-    --------
-    >>> require_network(None)  # doctest: +IGNORE_EXCEPTION_DETAIL
-    Traceback (most recent call last):
-    jnrisk._errors.ConfigError: network must be a RoadNetwork, got None; ...
-    """
-    from jnrisk.network.graph import RoadNetwork
-
-    if not isinstance(network, RoadNetwork):
-        got = "None" if network is None else type(network).__name__
-        hint = (
-            "build it with jnrisk.network.network_from_roads(roads, 'walk') (or 'drive')"
-            if network is None or hasattr(network, "geometry")
-            else "build one with jnrisk.network.network_from_roads or RoadNetwork.from_csr"
-        )
-        raise ConfigError(f"{name} must be a RoadNetwork, got {got}; {hint}.")
-    return network
 
 
 class HasCRS:

@@ -233,7 +233,8 @@ def _grown(a, n_used):
 @njit(cache=True, nogil=True)
 def scatter_rows(counts, cols, vals, dst, cols_out, vals_out):
     """Copy row ``i`` (``counts[i]`` entries of ``cols``/``vals``, rows back to back) to
-    ``cols_out[dst[i]:]`` / ``vals_out[dst[i]:]``."""
+    ``cols_out[dst[i]:]`` / ``vals_out[dst[i]:]``.
+    """
     src = 0
     for i in range(counts.size):
         d = dst[i]

@@ -26,7 +26,7 @@ from jnrisk.network._checks import HasCRS, check_not_degrees, check_option, read
 from jnrisk.network._csr import csr_from_arcs
 from jnrisk.network._order import source_order
 
-__all__ = ["RoadNetwork", "MODES", "SOURCES"]
+__all__ = ["RoadNetwork", "MODES", "SOURCES", "require_network"]
 
 #: Travel modes: ``"walk"`` (undirected, every road both ways) and ``"drive"`` (one-way
 #: streets respected). ``None`` on a network whose mode is not known (raw CSR arrays).
@@ -709,7 +709,8 @@ class RoadNetwork:
 
 def _check_csr_arrays(indptr, indices, weight_m, time_s, x, y):
     """Validated ``(indptr, indices, weight_m, x, y)`` arrays for :meth:`RoadNetwork.from_csr`
-    (every problem collected, then one error)."""
+    (every problem collected, then one error).
+    """
     problems = Problems("RoadNetwork.from_csr")
     indptr_a = np.asarray(indptr)
     indices_a = np.asarray(indices)
@@ -796,3 +797,26 @@ def _scan_budget(method: str) -> tuple[float, int]:
     """Kernel arguments for ``method``: how long the breadth-first phase may run."""
     check_option(method, ("auto", "dijkstra"), name="method")
     return (SCAN_BUDGET, SCAN_SLACK) if method == "auto" else (0.0, 0)
+
+
+def require_network(network: Any, *, name: str = "network") -> Any:
+    """Check that ``network`` is a :class:`~jnrisk.network.RoadNetwork`; return it.
+
+    Functions that take a network call this first, so that ``None`` or a roads table
+    given by mistake is named as such (not reported as a missing CRS later on).
+
+    Examples
+    --------
+    >>> require_network(None)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    jnrisk._errors.ConfigError: network must be a RoadNetwork, got None; ...
+    """
+    if not isinstance(network, RoadNetwork):
+        got = "None" if network is None else type(network).__name__
+        hint = (
+            "build it with jnrisk.network.network_from_roads(roads, 'walk') (or 'drive')"
+            if network is None or hasattr(network, "geometry")
+            else "build one with jnrisk.network.network_from_roads or RoadNetwork.from_csr"
+        )
+        raise ConfigError(f"{name} must be a RoadNetwork, got {got}; {hint}.")
+    return network

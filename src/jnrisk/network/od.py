@@ -28,7 +28,7 @@ _CUTOFF_MARGIN = 1e-12
 
 def _ends(net: Any, ends: Any, *, name: str) -> tuple[np.ndarray, np.ndarray | None]:
     """(node indices, snap legs [m] or None) of a SnapResult or an array of node indices."""
-    from jnrisk.network.snap import SnapResult
+    from jnrisk.network._snapresult import SnapResult
 
     if isinstance(ends, SnapResult):
         node = net._sources(ends.node, name=name)
@@ -48,7 +48,8 @@ def _fan_out(cols_u: np.ndarray, groups: tuple[np.ndarray, np.ndarray]):
     ``groups = (ptr, members)``: the positions on unique node ``k`` are
     ``members[ptr[k]:ptr[k+1]]`` (:func:`csr_from_arcs` of the inverse index). Returns the
     positions, the entry each came from (None when every node has one position) and the
-    running count of output entries (to move a CSR ``indptr`` along)."""
+    running count of output entries (to move a CSR ``indptr`` along).
+    """
     ptr, members = groups
     count = ptr[cols_u + 1] - ptr[cols_u]
     if (count == 1).all():
@@ -62,7 +63,8 @@ def _fan_out(cols_u: np.ndarray, groups: tuple[np.ndarray, np.ndarray]):
 def _unique_node_costs(net, u_o, inv_o, u_d, o_node, cutoff, weight, closed_edges, direction):
     """Origins (all positions) x unique destination nodes, as a CSR matrix: one bounded
     search per distinct node of the searched side; scipy's row/column selection (which keeps
-    explicit zeros) picks the wanted entries."""
+    explicit zeros) picks the wanted entries.
+    """
     if direction == "from_origins":
         d = net.distances(u_o, cutoff, weight=weight, closed_edges=closed_edges)
         return d[:, u_d][inv_o]

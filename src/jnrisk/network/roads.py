@@ -306,7 +306,8 @@ def _nodes(u_id, v_id, rows, start, end):
 
 def _warn_line_ends_off_nodes(roads, rows, xy, all_nodes, node_x, node_y, tol_m, name):
     """u/v ids must match the line ends (start at u, end at v); a reversed or misplaced line
-    would give its node wrong coordinates (snapping) and a wrong length."""
+    would give its node wrong coordinates (snapping) and a wrong length.
+    """
     off = np.hypot(xy[:, 0] - node_x[all_nodes], xy[:, 1] - node_y[all_nodes])
     bad = off > max(_ENDPOINT_MISMATCH_M, tol_m)
     if bad.any():

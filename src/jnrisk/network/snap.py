@@ -3,48 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from jnrisk._errors import ConfigError, CRSError, DataError, JnriskWarning, SchemaError
 from jnrisk._validate import describe_rows, same_crs
+from jnrisk.network._snapresult import SnapResult
 
 __all__ = ["SnapResult", "snap_points"]
 
 _ON_FAR = ("warn", "raise", "ignore")
-
-
-@dataclass(frozen=True, eq=False)
-class SnapResult:
-    """Nearest network node of each point.
-
-    Attributes
-    ----------
-    node : int64 array
-        Node index (``0..net.n_nodes-1``) nearest to each point (always given).
-    snap_distance_m : float64 array
-        Straight-line distance [m] from the point to that node.
-    too_far : bool array
-        ``snap_distance_m > max_snap_m``: the point is off the network.
-    index : pandas.Index
-        The points' index, kept for :meth:`to_frame`.
-    """
-
-    node: np.ndarray
-    snap_distance_m: np.ndarray
-    too_far: np.ndarray
-    index: Any
-
-    def to_frame(self):
-        """Return a DataFrame (``node``, ``snap_distance_m``, ``too_far``) on the points' index."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            {"node": self.node, "snap_distance_m": self.snap_distance_m, "too_far": self.too_far},
-            index=self.index,
-        )
 
 
 def snap_points(
@@ -88,7 +57,8 @@ def snap_points(
     import geopandas as gpd
     import shapely
 
-    from jnrisk.network._checks import real_number, require_network
+    from jnrisk.network._checks import real_number
+    from jnrisk.network.graph import require_network
 
     require_network(net, name="net")
     if on_far not in _ON_FAR:
