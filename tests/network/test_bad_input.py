@@ -108,7 +108,7 @@ def test_walking_costs_string_cutoff(net):
     from jnrisk.shelters.coverage import walking_costs
 
     pts = _points()
-    with pytest.raises(ConfigError, match="cutoff_m='far'"):
+    with pytest.raises(ConfigError, match="cutoff_m must be a number.*'far'"):
         walking_costs(net, pts, pts, cutoff_m="far")
 
 
