@@ -385,12 +385,10 @@ def test_intensity_never_exceeds_xii_and_bad_intensity_is_named() -> None:
 def test_scenario_config_takes_the_quake_limits() -> None:
     from jnrisk.scenarios import QuakeParams
 
-    lo, hi = quake.DEPTH_RANGE_KM
-    ok = QuakeParams(epicentre_lon=117.0, epicentre_lat=36.6, magnitude=6.0, depth_km=hi)
-    QuakeScenario(0.0, 0.0, magnitude=ok.magnitude, depth_m=ok.depth_km * 1000.0)
+    hi = quake.MAGNITUDE_RANGE[1]
+    ok = QuakeParams(epicentre_lon=117.0, epicentre_lat=36.6, magnitude=hi)
+    QuakeScenario(0.0, 0.0, magnitude=ok.magnitude)
     for kw, needle in (
-        ({"depth_km": 80.0}, "depth_km"),
-        ({"depth_km": 0.5}, "depth_km"),
         ({"magnitude": 10.0}, "magnitude"),
         ({"magnitude": float("nan")}, "magnitude"),
     ):

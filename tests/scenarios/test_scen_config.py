@@ -117,7 +117,7 @@ def test_bad_input_names_key_and_fix(data, fragments):
 
 def test_quake_ranges_and_units():
     ok = QuakeParams(epicentre_lon=117.0, epicentre_lat=36.65, magnitude=6)
-    assert ok.magnitude == 6.0 and ok.depth_km == 10.0
+    assert ok.magnitude == 6.0 and ok.shelter_standard == "jinan_2024"
     with pytest.raises(ConfigError, match=r"QuakeParams.epicentre_lon = 500000.0 is out of range.*degrees east"):
         QuakeParams(epicentre_lon=500000, epicentre_lat=36.6, magnitude=6)
     with pytest.raises(ConfigError, match=r"magnitude = 9.1 .*<= 8 in Ms"):

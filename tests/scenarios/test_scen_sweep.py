@@ -33,7 +33,8 @@ def test_ids_are_stable_across_expansions_and_axis_order():
 
 
 def test_sections_top_level_and_dotted_axes():
-    base = {"name": "q", "kind": "quake", "hazard": {"epicentre_lon": 117.0, "epicentre_lat": 36.6}}
+    base = {"name": "q", "kind": "quake", "hazard": {"epicentre_lon": 117.0, "epicentre_lat": 36.6,
+                                                     "shelter_standard": "allocation"}}
     runs = expand_sweep(
         base,
         {

@@ -47,7 +47,7 @@ from typing import Any
 from jnrisk._errors import ConfigError, DataFileError
 from jnrisk.fire.weather import FWI_INPUT_RANGES, FWI_LATITUDE_RANGE_DEG
 from jnrisk.flood.storm import MIN_RETURN_PERIOD_YR, PEAK_RATIO_RANGE, STORM_STEP_MIN
-from jnrisk.quake import DEPTH_RANGE_KM, MAGNITUDE_RANGE
+from jnrisk.quake import MAGNITUDE_RANGE
 from jnrisk.scenarios.registry import SCENARIO_OPTIONS, did_you_mean, get_kind
 from jnrisk.units import CONGESTION_FACTOR_BY_PERIOD as _PERIODS
 from jnrisk.units import DEFAULT_TURNOUT_S, JINAN_SHELTER_M2_PER_PERSON, MAX_TURNOUT_S
@@ -316,20 +316,30 @@ class QuakeParams:
 
     Examples
     --------
-    >>> QuakeParams(epicentre_lon=117.0, epicentre_lat=36.65, magnitude=6.5).depth_km
-    10.0
+    >>> QuakeParams(epicentre_lon=117.0, epicentre_lat=36.65, magnitude=6.5).shelter_standard
+    'jinan_2024'
+    >>> QuakeParams(epicentre_lon=117.0, epicentre_lat=36.65, magnitude=6.5).unused_options()
+    {'allocation.m2_per_person': "set hazard.shelter_standard = 'allocation' to use it"}
     """
 
     epicentre_lon: float = param(kind=float, unit="degrees east (EPSG:4326)", ge=-180, le=180)
     epicentre_lat: float = param(kind=float, unit="degrees north (EPSG:4326)", ge=-90, le=90)
     magnitude: float = param(kind=float, unit="Ms", ge=MAGNITUDE_RANGE[0], le=MAGNITUDE_RANGE[1])
-    depth_km: float = param(10.0, kind=float, unit="km", ge=DEPTH_RANGE_KM[0], le=DEPTH_RANGE_KM[1])
     azimuth_deg: float = param(0.0, kind=float, unit="degrees from north", ge=0, lt=360)
     shelter_standard: str = param(
         "jinan_2024", kind=str, choices=_SHELTER_STANDARD_CHOICES,
         doc="per-capita standard of shelter capacity (jnrisk.shelters.STANDARDS); "
         "'allocation' uses allocation.m2_per_person",
     )
+
+    def unused_options(self) -> dict[str, str]:
+        """Scenario options this quake does not read, each with how to make it count.
+
+        The shelter standard decides the area per person unless it is ``"allocation"``.
+        """
+        if self.shelter_standard == "allocation":
+            return {}
+        return {"allocation.m2_per_person": "set hazard.shelter_standard = 'allocation' to use it"}
 
     def __post_init__(self) -> None:
         validate_params(self)
@@ -627,6 +637,8 @@ class Scenario:
 
     def _check_options(self, used: tuple[str, ...], where: str) -> None:
         """Options the kind's runner does not read must keep their defaults."""
+        hints = getattr(self.hazard, "unused_options", dict)()
+        used = tuple(name for name in used if name not in hints)
         unused = [
             f"{name} = {_plain(_option(self, name))!r}"
             for name in SCENARIO_OPTIONS
@@ -634,9 +646,11 @@ class Scenario:
         ]
         if unused:
             reads = f"only {', '.join(used)}" if used else "none of the scenario options"
+            how = "".join(f" ({hints[n]})" for n in SCENARIO_OPTIONS
+                          if n in hints and _option(self, n) != _option_default(n))
             raise ConfigError(
                 f"{where}: kind {self.kind!r} does not use {', '.join(unused)} (its runner reads "
-                f"{reads}); remove it: it would change the scenario id but not the result."
+                f"{reads}); remove it{how}: it would change the scenario id but not the result."
             )
 
     # -- identity --------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def run_quake(scenario: Any, city: Any = None) -> ScenarioResult:
     ctx = city_context(city)
     p: QuakeParams = scenario.hazard
     x, y = _point(p.epicentre_lon, p.epicentre_lat, ctx.city.population.crs)
-    qs = quake.QuakeScenario(x, y, magnitude=p.magnitude, depth_m=p.depth_km * 1000.0,
+    qs = quake.QuakeScenario(x, y, magnitude=p.magnitude,
                              fault_azimuth_deg=p.azimuth_deg, name=scenario.name)
     standard = (float(scenario.allocation.m2_per_person) if p.shelter_standard == "allocation"
                 else p.shelter_standard)

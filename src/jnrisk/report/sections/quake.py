@@ -40,7 +40,7 @@ def _params(ctx: Any) -> Any:
     d = quake.default_scenario()
     lon, lat = ctx.to_lonlat(d.epicentre_x_m, d.epicentre_y_m)
     return QuakeParams(epicentre_lon=lon, epicentre_lat=lat, magnitude=d.magnitude,
-                       depth_km=d.depth_m / 1000.0, azimuth_deg=d.fault_azimuth_deg), d
+                       azimuth_deg=d.fault_azimuth_deg), d
 
 
 def _supplies(ctx: Any, blocks: Any) -> Any:
@@ -140,7 +140,7 @@ def build(ctx: Any) -> ReportSection:
         key=KEY, title=f"{TITLE}: M{qs.magnitude:.1f}", title_zh=TITLE_ZH,
         paragraphs=[
             f"Scenario: magnitude {qs.magnitude:.1f}, epicentre {hazard.epicentre_lat:.3f} °N "
-            f"{hazard.epicentre_lon:.3f} °E, focal depth {hazard.depth_km:g} km, fault strike "
+            f"{hazard.epicentre_lon:.3f} °E, fault strike "
             f"{hazard.azimuth_deg:g}° from north. Illustrative, not a hazard assessment.",
             "Intensity from the eastern-China elliptical attenuation relation, damage from a "
             "damage-probability matrix on the synthetic building stock, "
