@@ -1,0 +1,32 @@
+"""Evacuation in time: street capacities, departure curves, dynamic loading, exact bounds."""
+
+from __future__ import annotations
+
+from jnrisk.evacuation.capacity import (
+    DEFAULT_WALK_WIDTH_M,
+    LANE_CAPACITY_VEH_H,
+    WEIDMANN_FREE_SPEED_M_S,
+    WEIDMANN_JAM_DENSITY_P_M2,
+    StreetCapacity,
+    street_capacities,
+    weidmann_max_flow,
+    weidmann_speed,
+)
+from jnrisk.evacuation.departure import DepartureCurve
+from jnrisk.evacuation.loading import EvacuationResult, evacuate, load_groups, shortest_routes
+
+__all__ = [
+    "DEFAULT_WALK_WIDTH_M",
+    "LANE_CAPACITY_VEH_H",
+    "WEIDMANN_FREE_SPEED_M_S",
+    "WEIDMANN_JAM_DENSITY_P_M2",
+    "DepartureCurve",
+    "EvacuationResult",
+    "StreetCapacity",
+    "evacuate",
+    "load_groups",
+    "shortest_routes",
+    "street_capacities",
+    "weidmann_max_flow",
+    "weidmann_speed",
+]
