@@ -13,9 +13,11 @@ from jnrisk.evacuation.capacity import (
     weidmann_speed,
 )
 from jnrisk.evacuation.departure import DepartureCurve
+from jnrisk.evacuation.exact import ClearanceBound, quickest_clearance
 from jnrisk.evacuation.loading import EvacuationResult, evacuate, load_groups, shortest_routes
 
 __all__ = [
+    "ClearanceBound",
     "DEFAULT_WALK_WIDTH_M",
     "LANE_CAPACITY_VEH_H",
     "WEIDMANN_FREE_SPEED_M_S",
@@ -25,6 +27,7 @@ __all__ = [
     "StreetCapacity",
     "evacuate",
     "load_groups",
+    "quickest_clearance",
     "shortest_routes",
     "street_capacities",
     "weidmann_max_flow",

@@ -186,6 +186,8 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
     transit = np.zeros(n_arcs)
     demand = np.zeros(n_arcs)
     rho = np.ones(n_arcs)
+    allow = np.zeros(n_arcs)
+    loc = np.empty(n_arcs, np.int64)
     touched = np.empty(n_arcs, np.int64)
     active = np.empty(n_arcs, np.int64)
     in_active = np.zeros(n_arcs, np.bool_)
@@ -270,24 +272,45 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
             if room < 0.0:
                 room = 0.0
             rho[b] = 1.0 if demand[b] <= room else room / demand[b]
-        # pass 2: move (arcs appended now hold only packets not ready this step)
+        # pass 2: move (arcs appended now hold only packets not ready this step). Each arc
+        # sends its share rho[b] of what it asked for towards b, first come first served, so
+        # at most one packet per direction is split.
         n_act0 = n_active
         for i in range(n_act0):
             a = active[i]
             budget = cap_pps[a] * dt
-            prev = -1
+            n_loc = 0
             p = head[a]
-            out_a = 0.0
-            clk = time0  # the arc discharges at cap_pps: the last of a packet leaves at clk
             while p != -1 and budget > _EPS and p_ready[p] < time1:
                 amt = min(p_count[p], budget)
                 budget -= amt
                 g = p_group[p]
                 h = p_hop[p] + 1
-                clk = max(clk, p_ready[p]) + amt / cap_pps[a]
-                exit_t = clk
+                if route_ptr[g] + h < route_ptr[g + 1]:
+                    b = route_arcs[route_ptr[g] + h]
+                    if allow[b] == 0.0:
+                        loc[n_loc] = b
+                        n_loc += 1
+                    allow[b] += amt
+                p = p_next[p]
+            for j in range(n_loc):
+                allow[loc[j]] *= rho[loc[j]]
+            budget = cap_pps[a] * dt
+            prev = -1
+            p = head[a]
+            out_a = 0.0
+            clk = time0  # the arc discharges at cap_pps
+            while p != -1 and budget > _EPS and p_ready[p] < time1:
+                amt = min(p_count[p], budget)
+                budget -= amt
+                g = p_group[p]
+                h = p_hop[p] + 1
+                # the packet's front leaves first; its last member amt / cap later
+                exit_t = max(clk, p_ready[p])
+                clk = exit_t + amt / cap_pps[a]
                 if route_ptr[g] + h >= route_ptr[g + 1]:
                     mv = amt
+                    exit_t = clk
                     b = min(int(exit_t / out_dt), n_bins - 1)
                     arr_city[b] += mv
                     arr_z1[zone1[g], b] += mv
@@ -296,7 +319,8 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
                     g_last[g] = exit_t
                 else:
                     b = route_arcs[route_ptr[g] + h]
-                    mv = amt * rho[b]
+                    mv = min(amt, allow[b])
+                    allow[b] -= mv
                     if mv > 0.0:
                         q = tail[b]
                         if q != -1 and tail_step[b] == t and p_group[q] == g and p_hop[q] == h:
@@ -351,6 +375,8 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
                 else:
                     prev = p
                 p = nxt
+            for j in range(n_loc):
+                allow[loc[j]] = 0.0
             through[a] += out_a
             if out_a / dt > peak_out[a]:
                 peak_out[a] = out_a / dt

@@ -336,11 +336,17 @@ def load_groups(
         f"output intervals)",
         fix="raise output_interval_s or lower max_time_s",
     )
-    (arr_city, arr_z1, arr_z2, peak_out, peak_q, cong, through, g_arr, g_last, n_steps,
+    # the kernel sees only the arcs on routes, renumbered: a small, cache-friendly state
+    local = np.searchsorted(used, route_arcs).astype(np.int64)
+    (arr_city, arr_z1, arr_z2, peak_out_u, peak_q_u, cong_u, through_u, g_arr, g_last, n_steps,
      status, lost, n_packets) = _kernels.load_network(
-        capacity.capacity_pps, capacity.storage_persons, capacity.free_time_s, route_ptr,
-        route_arcs, loaded, off_steps, cof, curve_ptr, curve_shares, z1, len(names1), z2,
-        len(names2), dt, float(output_interval_s), max_steps, pool)
+        capacity.capacity_pps[used], capacity.storage_persons[used],
+        capacity.free_time_s[used], route_ptr, local, loaded, off_steps, cof, curve_ptr,
+        curve_shares, z1, len(names1), z2, len(names2), dt, float(output_interval_s),
+        max_steps, pool)
+    peak_out, peak_q, cong, through = (np.zeros(network.n_arcs) for _ in range(4))
+    peak_out[used], peak_q[used], cong[used], through[used] = (
+        peak_out_u, peak_q_u, cong_u, through_u)
     routed = float(loaded.sum())
     if abs(float(lost)) > 1e-6 * max(routed, 1.0):
         raise SolverError(
