@@ -107,7 +107,7 @@ def test_departure_curve_delays_the_arrivals_by_its_shape():
     res = load_groups(net, cap, [0], [1], [1000.0], departure=table, dt_s=10.0,
                      output_interval_s=100.0)
     # ample capacity: arrivals = departures shifted by the 100 s walk
-    share_at = dict(zip(res.time_s, res.arrived_share))
+    share_at = dict(zip(res.time_s, res.arrived_share, strict=False))
     assert share_at[700.0] == pytest.approx(0.5, abs=0.02)
     assert res.clearance_100_s == pytest.approx(1200 + 100, abs=10.0)
 

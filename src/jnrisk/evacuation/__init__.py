@@ -14,7 +14,15 @@ from jnrisk.evacuation.capacity import (
 )
 from jnrisk.evacuation.departure import DepartureCurve
 from jnrisk.evacuation.exact import ClearanceBound, quickest_clearance
-from jnrisk.evacuation.loading import EvacuationResult, evacuate, load_groups, shortest_routes
+from jnrisk.evacuation.loading import (
+    EvacuationGroups,
+    EvacuationResult,
+    allocation_groups,
+    evacuate,
+    load_groups,
+    shortest_routes,
+)
+from jnrisk.evacuation.plan import StagedPlan, rank_bottlenecks, staged_plan
 
 __all__ = [
     "ClearanceBound",
@@ -23,11 +31,16 @@ __all__ = [
     "WEIDMANN_FREE_SPEED_M_S",
     "WEIDMANN_JAM_DENSITY_P_M2",
     "DepartureCurve",
+    "EvacuationGroups",
     "EvacuationResult",
+    "allocation_groups",
+    "StagedPlan",
     "StreetCapacity",
     "evacuate",
     "load_groups",
     "quickest_clearance",
+    "rank_bottlenecks",
+    "staged_plan",
     "shortest_routes",
     "street_capacities",
     "weidmann_max_flow",

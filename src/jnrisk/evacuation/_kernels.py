@@ -166,6 +166,7 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
     peak_out = np.zeros(n_arcs)
     peak_q = np.zeros(n_arcs)
     cong = np.zeros(n_arcs, np.int64)
+    bind = np.zeros(n_arcs, np.int64)  # steps the arc's capacity or room was the limit
     through = np.zeros(n_arcs)
     g_arrived = np.zeros(n_groups)
     g_last = np.full(n_groups, np.nan)
@@ -271,7 +272,11 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
             room = min(cap_pps[b] * dt, storage[b] - occ[b])
             if room < 0.0:
                 room = 0.0
-            rho[b] = 1.0 if demand[b] <= room else room / demand[b]
+            if demand[b] <= room:
+                rho[b] = 1.0
+            else:
+                rho[b] = room / demand[b]
+                bind[b] += 1
         # pass 2: move (arcs appended now hold only packets not ready this step). Each arc
         # sends its share rho[b] of what it asked for towards b, first come first served, so
         # at most one packet per direction is split.
@@ -377,6 +382,8 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
                 p = nxt
             for j in range(n_loc):
                 allow[loc[j]] = 0.0
+            if budget <= _EPS and p != -1 and p_ready[p] < time1:
+                bind[a] += 1
             through[a] += out_a
             if out_a / dt > peak_out[a]:
                 peak_out[a] = out_a / dt
@@ -463,5 +470,5 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
         if t > last_release and t - last_move > max_ft_steps + 2:
             status = STATUS_GRIDLOCK
             break
-    return (arr_city, arr_z1, arr_z2, peak_out, peak_q, cong, through, g_arrived, g_last,
+    return (arr_city, arr_z1, arr_z2, peak_out, peak_q, cong, bind, through, g_arrived, g_last,
             t, status, lost, n_used)

@@ -24,7 +24,14 @@ from jnrisk.evacuation import _kernels
 from jnrisk.evacuation.capacity import WEIDMANN_FREE_SPEED_M_S, StreetCapacity
 from jnrisk.evacuation.departure import DepartureCurve
 
-__all__ = ["EvacuationResult", "evacuate", "load_groups", "shortest_routes"]
+__all__ = [
+    "EvacuationGroups",
+    "EvacuationResult",
+    "allocation_groups",
+    "evacuate",
+    "load_groups",
+    "shortest_routes",
+]
 
 #: Shortest free-flow time [s] an arc on a route may have (zero-length arcs cannot be timed).
 MIN_ARC_TIME_S = 0.5
@@ -46,8 +53,9 @@ class EvacuationResult:
         Time [s] until 95 % / all routed persons are in a shelter (NaN if not reached).
     arcs : pandas.DataFrame
         One row per arc that carried people: ``arc``, ``edge`` (road row), ``peak_flow_pps``,
-        ``peak_queue_persons``, ``congested_s`` (queue of >= 1 person), ``throughput_persons``,
-        ``capacity_pps``.
+        ``peak_queue_persons`` (waiting at its end), ``congested_s`` (queue of >= 1 person),
+        ``bottleneck_s`` (time its capacity, or its room when full, held people back),
+        ``throughput_persons``, ``capacity_pps``.
     stranded : pandas.DataFrame
         Groups whose shelter cannot be reached (after closures): ``group``, ``persons`` and
         any labels given; they are not loaded and are counted, never dropped.
@@ -338,15 +346,15 @@ def load_groups(
     )
     # the kernel sees only the arcs on routes, renumbered: a small, cache-friendly state
     local = np.searchsorted(used, route_arcs).astype(np.int64)
-    (arr_city, arr_z1, arr_z2, peak_out_u, peak_q_u, cong_u, through_u, g_arr, g_last, n_steps,
-     status, lost, n_packets) = _kernels.load_network(
+    (arr_city, arr_z1, arr_z2, peak_out_u, peak_q_u, cong_u, bind_u, through_u, g_arr, g_last,
+     n_steps, status, lost, n_packets) = _kernels.load_network(
         capacity.capacity_pps[used], capacity.storage_persons[used],
         capacity.free_time_s[used], route_ptr, local, loaded, off_steps, cof, curve_ptr,
         curve_shares, z1, len(names1), z2, len(names2), dt, float(output_interval_s),
         max_steps, pool)
-    peak_out, peak_q, cong, through = (np.zeros(network.n_arcs) for _ in range(4))
-    peak_out[used], peak_q[used], cong[used], through[used] = (
-        peak_out_u, peak_q_u, cong_u, through_u)
+    peak_out, peak_q, cong, bind, through = (np.zeros(network.n_arcs) for _ in range(5))
+    peak_out[used], peak_q[used], cong[used], bind[used], through[used] = (
+        peak_out_u, peak_q_u, cong_u, bind_u, through_u)
     routed = float(loaded.sum())
     if abs(float(lost)) > 1e-6 * max(routed, 1.0):
         raise SolverError(
@@ -383,6 +391,7 @@ def load_groups(
         "peak_flow_pps": peak_out[carried],
         "peak_queue_persons": np.maximum(peak_q[carried], 0.0),
         "congested_s": cong[carried] * dt,
+        "bottleneck_s": bind[carried] * dt,
         "throughput_persons": through[carried],
         "capacity_pps": capacity.capacity_pps[carried],
     })
@@ -424,6 +433,97 @@ def load_groups(
         info={"steps": int(n_steps), "packets": int(n_packets), "lost_persons": float(lost),
               "default_classes": dict(capacity.default_classes)},
     )
+
+
+@dataclass(frozen=True, eq=False)
+class EvacuationGroups:
+    """The groups of an allocation, ready for :func:`load_groups` (``**groups.kwargs()``).
+
+    Attributes
+    ----------
+    origin_node, target_node : int64 arrays
+        Network node of each group's block and shelter.
+    persons : float64 array
+    offset_s : float64 array
+        Off-network walk [s] (block to its node, shelter's node to the shelter).
+    district, subdistrict : object arrays or None
+        Zone labels per group.
+    labels : pandas.DataFrame
+        ``block`` and ``shelter`` labels per group.
+    """
+
+    origin_node: np.ndarray
+    target_node: np.ndarray
+    persons: np.ndarray
+    offset_s: np.ndarray
+    district: Any
+    subdistrict: Any
+    labels: pd.DataFrame
+
+    def kwargs(self, delay_by_subdistrict: Any = None) -> dict[str, Any]:
+        """Keyword arguments of :func:`load_groups`, with an optional staged delay [s] per
+        sub-district label."""
+        off = self.offset_s
+        if delay_by_subdistrict:
+            if self.subdistrict is None:
+                raise ConfigError("a delay per sub-district needs groups built with population=.")
+            delay = pd.Series(self.subdistrict).map(dict(delay_by_subdistrict)).fillna(0.0)
+            off = off + delay.to_numpy(dtype=np.float64)
+        return dict(origin_node=self.origin_node, target_node=self.target_node,
+                    persons=self.persons, offset_s=off, district=self.district,
+                    subdistrict=self.subdistrict, labels=self.labels)
+
+
+def allocation_groups(
+    allocation: Any,
+    network: Any,
+    *,
+    population: Any = None,
+    district_col: str = "district",
+    subdistrict_col: str = "town_id",
+    free_speed_m_s: float = WEIDMANN_FREE_SPEED_M_S,
+    max_snap_m: float = 500.0,
+) -> EvacuationGroups:
+    """One group per (block, shelter) flow of an allocation, snapped to ``network``.
+
+    See :func:`evacuate` for the parameters.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from jnrisk.network import snap_points
+
+    flows = allocation.flows
+    if len(flows) == 0:
+        raise DataError("the allocation places nobody in a shelter; nothing to evacuate.")
+    if not (isinstance(free_speed_m_s, int | float) and free_speed_m_s > 0):
+        raise ConfigError(f"free_speed_m_s={free_speed_m_s!r}; give a speed > 0 m/s.")
+    coords = shapely.get_coordinates(flows.geometry.to_numpy()).reshape(-1, 2, 2)
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(
+        np.concatenate([coords[:, 0, 0], coords[:, 1, 0]]),
+        np.concatenate([coords[:, 0, 1], coords[:, 1, 1]])), crs=flows.crs)
+    snap = snap_points(network, pts, max_snap_m=max_snap_m, on_far="raise")
+    nf = len(flows)
+    off = (snap.snap_distance_m[:nf] + snap.snap_distance_m[nf:]) / float(free_speed_m_s)
+    district = subdistrict = None
+    if population is not None:
+        for col in (district_col, subdistrict_col):
+            if col not in population.columns:
+                raise DataError(
+                    f"population has no column {col!r} for the arrival curves (columns: "
+                    f"{list(population.columns)[:15]}); pass district_col=/subdistrict_col=."
+                )
+        rows = population.index.get_indexer(flows["block"])
+        if (rows < 0).any():
+            raise DataError("population is not the allocation's population (index differs).")
+        district = population[district_col].to_numpy()[rows]
+        subdistrict = population[subdistrict_col].to_numpy()[rows]
+    labels = pd.DataFrame({"block": flows["block"].to_numpy(),
+                           "shelter": flows["shelter"].to_numpy()})
+    return EvacuationGroups(
+        origin_node=snap.node[:nf].astype(np.int64), target_node=snap.node[nf:].astype(np.int64),
+        persons=flows["persons"].to_numpy(dtype=np.float64), offset_s=off, district=district,
+        subdistrict=subdistrict, labels=labels)
 
 
 def evacuate(
@@ -495,48 +595,12 @@ def evacuate(
     >>> res.clearance_100_s  # 200 s walk + 120 persons / 2 per second
     260.0
     """
-    import shapely
-
-    from jnrisk.network import snap_points
-
-    flows = allocation.flows
-    if len(flows) == 0:
-        raise DataError("the allocation places nobody in a shelter; nothing to evacuate.")
-    coords = shapely.get_coordinates(flows.geometry.to_numpy()).reshape(-1, 2, 2)
-    import geopandas as gpd
-
-    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(
-        np.concatenate([coords[:, 0, 0], coords[:, 1, 0]]),
-        np.concatenate([coords[:, 0, 1], coords[:, 1, 1]])), crs=flows.crs)
-    snap = snap_points(network, pts, max_snap_m=max_snap_m, on_far="raise")
-    nf = len(flows)
-    o_node, s_node = snap.node[:nf], snap.node[nf:]
-    off = (snap.snap_distance_m[:nf] + snap.snap_distance_m[nf:]) / float(free_speed_m_s)
-    district = subdistrict = None
-    if population is not None:
-        for col in (district_col, subdistrict_col):
-            if col not in population.columns:
-                raise DataError(
-                    f"population has no column {col!r} for the arrival curves (columns: "
-                    f"{list(population.columns)[:15]}); pass district_col=/subdistrict_col=."
-                )
-        rows = population.index.get_indexer(flows["block"])
-        if (rows < 0).any():
-            raise DataError("population is not the allocation's population (index differs).")
-        district = population[district_col].to_numpy()[rows]
-        subdistrict = population[subdistrict_col].to_numpy()[rows]
-    if delay_by_subdistrict:
-        if subdistrict is None:
-            raise ConfigError("delay_by_subdistrict needs population= with the sub-district "
-                              "column.")
-        delay = pd.Series(subdistrict).map(dict(delay_by_subdistrict)).fillna(0.0)
-        off = off + delay.to_numpy(dtype=np.float64)
-    labels = pd.DataFrame({"block": flows["block"].to_numpy(),
-                           "shelter": flows["shelter"].to_numpy()})
+    groups = allocation_groups(allocation, network, population=population,
+                               district_col=district_col, subdistrict_col=subdistrict_col,
+                               free_speed_m_s=free_speed_m_s, max_snap_m=max_snap_m)
     return load_groups(
-        network, capacity, o_node, s_node, flows["persons"].to_numpy(dtype=np.float64),
+        network, capacity, **groups.kwargs(delay_by_subdistrict),
         departure=departure if departure is not None else DepartureCurve.rayleigh(900.0),
-        offset_s=off, district=district, subdistrict=subdistrict, dt_s=dt_s,
-        output_interval_s=output_interval_s, max_time_s=max_time_s, labels=labels,
+        dt_s=dt_s, output_interval_s=output_interval_s, max_time_s=max_time_s,
         weight="time_s" if network.mode == "drive" else "weight_m",
     )
