@@ -167,6 +167,7 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
     peak_q = np.zeros(n_arcs)
     cong = np.zeros(n_arcs, np.int64)
     bind = np.zeros(n_arcs, np.int64)  # steps the arc's capacity or room was the limit
+    bind_last = np.full(n_arcs, -1, np.int64)
     through = np.zeros(n_arcs)
     g_arrived = np.zeros(n_groups)
     g_last = np.full(n_groups, np.nan)
@@ -276,7 +277,9 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
                 rho[b] = 1.0
             else:
                 rho[b] = room / demand[b]
-                bind[b] += 1
+                if bind_last[b] != t:
+                    bind_last[b] = t
+                    bind[b] += 1
         # pass 2: move (arcs appended now hold only packets not ready this step). Each arc
         # sends its share rho[b] of what it asked for towards b, first come first served, so
         # at most one packet per direction is split.
@@ -382,7 +385,8 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
                 p = nxt
             for j in range(n_loc):
                 allow[loc[j]] = 0.0
-            if budget <= _EPS and p != -1 and p_ready[p] < time1:
+            if budget <= _EPS and p != -1 and p_ready[p] < time1 and bind_last[a] != t:
+                bind_last[a] = t
                 bind[a] += 1
             through[a] += out_a
             if out_a / dt > peak_out[a]:
