@@ -49,7 +49,8 @@ def main() -> None:
     print(f"network build      {t_net - t0:7.2f} s  ({net.n_nodes:,} nodes, {net.n_arcs:,} arcs)")
     print(f"exact allocation   {t_alloc - t_net:7.2f} s  ({alloc.summary()['served_persons']:,} "
           f"served of {alloc.total_persons:,})")
-    print(f"street capacities  {t_cap - t_alloc:7.2f} s  ({cap.n_default_arcs:,} default-width arcs)")
+    print(f"street capacities  {t_cap - t_alloc:7.2f} s  "
+          f"({cap.n_default_arcs:,} default-width arcs)")
     print(f"loading            {t_evac - t_cap:7.2f} s  (dt {res.dt_s:.2f} s, "
           f"{res.info['steps']:,} steps, {len(alloc.flows):,} groups, "
           f"{res.info['packets']:,} packets)")
@@ -60,7 +61,12 @@ def main() -> None:
 
 
 def sumo_comparison(side: int = 40, n_groups: int = 24, per_group: int = 200) -> None:
-    from tests.evacuation.sumo_reference import grid_roads, run_sumo, sumo_home
+    from tests.evacuation.sumo_reference import (
+        grid_roads,
+        pedestrian_walks,
+        run_sumo,
+        sumo_home,
+    )
 
     from jnrisk.evacuation import DepartureCurve, StreetCapacity, load_groups, shortest_routes
     from jnrisk.evacuation.capacity import weidmann_max_flow
@@ -91,15 +97,10 @@ def sumo_comparison(side: int = 40, n_groups: int = 24, per_group: int = 200) ->
                       output_interval_s=5.0)
     t_ours = time.perf_counter() - t0
     ptr, arcs, _ = shortest_routes(net, origin, target)
-    walks, depart = [], []
-    for g in range(n_groups):
-        route = road[arcs[ptr[g]:ptr[g + 1]]].tolist()
-        for k in range(per_group):
-            walks.append(route)
-            depart.append(600.0 * (k + 0.5) / per_group)
+    walks, depart = pedestrian_walks(ptr, arcs, road, per_group, 600.0)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        arrival = run_sumo(Path(tmp) / "sumo", u, v, x, y, width, walks, np.array(depart))
+        arrival = run_sumo(Path(tmp) / "sumo", u, v, x, y, width, walks, depart)
     t_sumo = time.perf_counter() - t0
     done = np.isfinite(arrival)
     s95 = float(np.quantile(arrival[done], 0.95)) if done.all() else float("nan")

@@ -34,6 +34,18 @@ def grid_roads(side: int, spacing_m: float):
     return u, v, x, y
 
 
+def pedestrian_walks(route_ptr, route_arcs, arc_road, per_group: int, spread_s: float):
+    """Each group's route as road indices, ``per_group`` pedestrians per group leaving evenly
+    over ``spread_s``: (walks, depart_s)."""
+    walks, depart = [], []
+    for g in range(route_ptr.size - 1):
+        route = arc_road[route_arcs[route_ptr[g]:route_ptr[g + 1]]].tolist()
+        for k in range(per_group):
+            walks.append(route)
+            depart.append(spread_s * (k + 0.5) / per_group)
+    return walks, np.asarray(depart)
+
+
 def run_sumo(workdir: Path, u, v, x, y, width_m, walks, depart_s, speed_m_s=1.34,
              step_s=1.0, end_s=20_000) -> np.ndarray:
     """Arrival times [s] of pedestrians walking ``walks`` (lists of road indices in order,

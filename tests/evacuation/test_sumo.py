@@ -17,7 +17,7 @@ from jnrisk.evacuation import DepartureCurve, StreetCapacity, load_groups, short
 from jnrisk.evacuation.capacity import weidmann_max_flow
 
 from .conftest import from_arcs
-from .sumo_reference import grid_roads, run_sumo, sumo_home
+from .sumo_reference import grid_roads, pedestrian_walks, run_sumo, sumo_home
 
 pytestmark = pytest.mark.skipif(sumo_home() is None, reason="eclipse-sumo not installed")
 
@@ -50,13 +50,8 @@ def test_clearance_agrees_with_sumo(tmp_path):
     res = load_groups(net, cap, origin, target, persons, departure=dep, dt_s=5.0,
                       output_interval_s=5.0)
     ptr, arcs, _ = shortest_routes(net, origin, target)
-    walks, depart = [], []
-    for g in range(n_groups):
-        route = road[arcs[ptr[g]:ptr[g + 1]]].tolist()
-        for k in range(per_group):
-            walks.append(route)
-            depart.append(300.0 * (k + 0.5) / per_group)
-    arrival = run_sumo(tmp_path / "sumo", u, v, x, y, width, walks, np.array(depart))
+    walks, depart = pedestrian_walks(ptr, arcs, road, per_group, 300.0)
+    arrival = run_sumo(tmp_path / "sumo", u, v, x, y, width, walks, depart)
     assert np.isfinite(arrival).all(), "SUMO left pedestrians on the way"
     sumo_95 = float(np.quantile(arrival, 0.95))
     ours_95 = res.clearance_95_s

@@ -140,6 +140,46 @@ def _grow_pool(p_group, p_hop, p_count, p_ready, p_next):
 
 
 @njit(cache=True, nogil=True)
+def _enter(b, g, h, mv, ready, t, head, tail, tail_step, rptr, occ, transit, in_active, active,
+           n_active, p_group, p_hop, p_count, p_ready, p_next, n_used, free_head):
+    """Append ``mv`` persons of group ``g`` (route hop ``h``) to arc ``b``'s queue, merged into
+    its tail packet when that one came from the same group in the same step."""
+    q = tail[b]
+    if q != -1 and tail_step[b] == t and p_group[q] == g and p_hop[q] == h:
+        p_count[q] += mv
+    else:
+        if free_head != -1:
+            q = free_head
+            free_head = p_next[q]
+        else:
+            if n_used >= p_group.shape[0]:
+                p_group, p_hop, p_count, p_ready, p_next = _grow_pool(
+                    p_group, p_hop, p_count, p_ready, p_next)
+            q = n_used
+            n_used += 1
+        p_group[q] = g
+        p_hop[q] = h
+        p_count[q] = mv
+        p_ready[q] = ready
+        p_next[q] = -1
+        if tail[b] == -1:
+            head[b] = q
+        else:
+            p_next[tail[b]] = q
+        tail[b] = q
+        tail_step[b] = t
+        if rptr[b] == -1:
+            rptr[b] = q
+        if not in_active[b]:
+            in_active[b] = True
+            active[n_active] = b
+            n_active += 1
+    occ[b] += mv
+    transit[b] += mv
+    return n_active, n_used, free_head, p_group, p_hop, p_count, p_ready, p_next
+
+
+@njit(cache=True, nogil=True)
 def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_steps,
                  curve_of, curve_ptr, curve_shares, zone1, n_zone1, zone2, n_zone2,
                  dt, out_dt, max_steps, pool_size):
@@ -330,38 +370,11 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
                     mv = min(amt, allow[b])
                     allow[b] -= mv
                     if mv > 0.0:
-                        q = tail[b]
-                        if q != -1 and tail_step[b] == t and p_group[q] == g and p_hop[q] == h:
-                            p_count[q] += mv
-                        else:
-                            if free_head != -1:
-                                q = free_head
-                                free_head = p_next[q]
-                            else:
-                                if n_used >= p_group.shape[0]:
-                                    p_group, p_hop, p_count, p_ready, p_next = _grow_pool(
-                                        p_group, p_hop, p_count, p_ready, p_next)
-                                q = n_used
-                                n_used += 1
-                            p_group[q] = g
-                            p_hop[q] = h
-                            p_count[q] = mv
-                            p_ready[q] = exit_t + free_s[b]
-                            p_next[q] = -1
-                            if tail[b] == -1:
-                                head[b] = q
-                            else:
-                                p_next[tail[b]] = q
-                            tail[b] = q
-                            tail_step[b] = t
-                            if rptr[b] == -1:
-                                rptr[b] = q
-                            if not in_active[b]:
-                                in_active[b] = True
-                                active[n_active] = b
-                                n_active += 1
-                        occ[b] += mv
-                        transit[b] += mv
+                        (n_active, n_used, free_head, p_group, p_hop, p_count, p_ready,
+                         p_next) = _enter(b, g, h, mv, exit_t + free_s[b], t, head, tail, tail_step,
+                                          rptr, occ, transit, in_active, active, n_active,
+                                          p_group, p_hop, p_count, p_ready, p_next, n_used,
+                                          free_head)
                 if mv > 0.0:
                     moved = True
                 p_count[p] -= mv
@@ -403,38 +416,11 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
                     if orig[g] <= _EPS:
                         mv += orig[g]
                         orig[g] = 0.0
-                    q = tail[b]
-                    if q != -1 and tail_step[b] == t and p_group[q] == g and p_hop[q] == 0:
-                        p_count[q] += mv
-                    else:
-                        if free_head != -1:
-                            q = free_head
-                            free_head = p_next[q]
-                        else:
-                            if n_used >= p_group.shape[0]:
-                                p_group, p_hop, p_count, p_ready, p_next = _grow_pool(
-                                    p_group, p_hop, p_count, p_ready, p_next)
-                            q = n_used
-                            n_used += 1
-                        p_group[q] = g
-                        p_hop[q] = 0
-                        p_count[q] = mv
-                        p_ready[q] = time0 + free_s[b]
-                        p_next[q] = -1
-                        if tail[b] == -1:
-                            head[b] = q
-                        else:
-                            p_next[tail[b]] = q
-                        tail[b] = q
-                        tail_step[b] = t
-                        if rptr[b] == -1:
-                            rptr[b] = q
-                        if not in_active[b]:
-                            in_active[b] = True
-                            active[n_active] = b
-                            n_active += 1
-                    occ[b] += mv
-                    transit[b] += mv
+                    (n_active, n_used, free_head, p_group, p_hop, p_count, p_ready,
+                     p_next) = _enter(b, g, 0, mv, time0 + free_s[b], t, head, tail, tail_step,
+                                      rptr, occ, transit, in_active, active, n_active,
+                                      p_group, p_hop, p_count, p_ready, p_next, n_used,
+                                      free_head)
         for i in range(n_touched):
             b = touched[i]
             demand[b] = 0.0

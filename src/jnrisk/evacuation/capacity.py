@@ -446,7 +446,8 @@ def street_capacities(
         free_time = np.asarray(network.time_s, dtype=np.float64).copy()
         unit = "persons in vehicles"
     classes, counts = np.unique(road_class[default].astype(str), return_counts=True)
-    default_classes = {str(c) or "<no class>": int(k) for c, k in zip(classes, counts, strict=False)}
+    default_classes = {str(c) or "<no class>": int(k)
+                       for c, k in zip(classes, counts, strict=True)}
     n_default = int(default.sum())
     if n_default and warn_defaults:
         what = f"column {width_col!r}" if mode == "walk" else f"column {lanes_col!r}"

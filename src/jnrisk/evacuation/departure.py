@@ -28,7 +28,8 @@ def _positive(name: str, value: Any, *, allow_zero: bool = False) -> float:
     ok = isinstance(value, int | float) and math.isfinite(value) and (
         value >= 0 if allow_zero else value > 0)
     if not ok:
-        raise ConfigError(f"{name}={value!r}; give a finite number {'>=' if allow_zero else '>'} 0.")
+        bound = ">=" if allow_zero else ">"
+        raise ConfigError(f"{name}={value!r}; give a finite number {bound} 0.")
     return float(value)
 
 

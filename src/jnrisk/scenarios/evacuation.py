@@ -63,16 +63,14 @@ def run_evacuation(scenario: Any, city: Any = None) -> ScenarioResult:
         staged_plan,
         street_capacities,
     )
-    from jnrisk.scenarios.hazards import city_context, closed_edge_positions
+    from jnrisk.scenarios.hazards import _shelters, city_context, closed_edge_positions
 
     ctx = city_context(city)
     p: EvacuationParams = scenario.hazard
     c = ctx.city
     net = ctx.walk
     closed = closed_edge_positions(c.roads, scenario.network)
-    shelters = c.shelters
-    if "built_year" in shelters.columns:
-        shelters = shelters[shelters["built_year"] <= scenario.inventory_year]
+    shelters = _shelters(c, scenario.inventory_year)
     reassign = closed.size and p.reassign_after_closures
     alloc = allocate_shelters(c.population, shelters, net,
                               max_walk_m=scenario.allocation.max_walk_m,
