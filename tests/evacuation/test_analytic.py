@@ -118,3 +118,26 @@ def test_origin_on_the_shelter_node_arrives_at_departure():
     res = load_groups(net, cap, [1, 0], [1, 1], [10.0, 5.0], dt_s=1.0)
     assert res.group_last_arrival_s[0] == 0.0
     assert res.clearance_100_s == pytest.approx(105.0, abs=1.0)
+
+
+def test_drive_network_routes_by_time_and_uses_vehicle_capacity():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from jnrisk.evacuation import street_capacities
+    from jnrisk.network import network_from_roads
+
+    # a short slow road and a long fast road from node 1 to node 3: cars take the fast one
+    roads = gpd.GeoDataFrame(
+        {"u": [1, 2, 1, 4], "v": [2, 3, 4, 3], "road_class": ["residential"] * 2 + ["primary"] * 2,
+         "speed_kmh": [10.0, 10.0, 60.0, 60.0], "lanes": [2, 2, 2, 2], "oneway": [True] * 4},
+        geometry=[LineString([(0, 0), (500, 0)]), LineString([(500, 0), (1000, 0)]),
+                  LineString([(0, 0), (500, 600)]), LineString([(500, 600), (1000, 0)])],
+        crs="EPSG:4548")
+    net = network_from_roads(roads, "drive")
+    cap = street_capacities(net, roads, persons_per_vehicle=1.0)
+    o, t = int(np.searchsorted(net.node_id, 1)), int(np.searchsorted(net.node_id, 3))
+    res = load_groups(net, cap, [o], [t], [100.0], weight="time_s", dt_s=5.0)
+    fast_s = 2 * np.hypot(500, 600) / (60 / 3.6)
+    # two lanes one way: 3,600 vehicles/h = 1 per second
+    assert res.clearance_100_s == pytest.approx(fast_s + 100.0, abs=5.0)

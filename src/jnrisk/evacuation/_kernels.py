@@ -330,9 +330,22 @@ def load_network(cap_pps, storage, free_s, route_ptr, route_arcs, persons, off_s
             n_loc = 0
             p = head[a]
             while p != -1 and budget > _EPS and p_ready[p] < time1:
+                g = p_group[p]
+                # ready neighbours of one group and hop wait together: one packet (the
+                # amounts per direction, hence pass 1's demands, do not change)
+                q = p_next[p]
+                while q != -1 and p_ready[q] < time1 and p_group[q] == g and \
+                        p_hop[q] == p_hop[p]:
+                    p_count[p] += p_count[q]
+                    p_next[p] = p_next[q]
+                    if tail[a] == q:
+                        tail[a] = p
+                        tail_step[a] = -1
+                    p_next[q] = free_head
+                    free_head = q
+                    q = p_next[p]
                 amt = min(p_count[p], budget)
                 budget -= amt
-                g = p_group[p]
                 h = p_hop[p] + 1
                 if route_ptr[g] + h < route_ptr[g + 1]:
                     b = route_arcs[route_ptr[g] + h]
