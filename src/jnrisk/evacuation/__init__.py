@@ -1,4 +1,16 @@
-"""Evacuation in time: street capacities, departure curves, dynamic loading, exact bounds."""
+"""Evacuation in time: how long until everyone is in a shelter, where the crowd jams, who
+should leave first.
+
+- :func:`street_capacities`: flow capacity, storage and free-flow time per arc (Weidmann's
+  walking diagram, lane capacity for driving; defaults counted and announced).
+- :class:`DepartureCurve`: when people leave (instant, Rayleigh, S-curve, table).
+- :func:`evacuate` / :func:`load_groups`: link-queue loading with spill-back (numba) along the
+  shortest routes to the allocated shelters: arrival curves per district and sub-district,
+  clearance times, per-street peak flow, queue and congested time, stranded persons.
+- :func:`quickest_clearance`: the exact time-expanded LP bound (HiGHS) for small networks.
+- :func:`rank_bottlenecks`, :func:`staged_plan`: streets worth widening, and a staged departure
+  plan for a 95 % clearance target.
+"""
 
 from __future__ import annotations
 
@@ -25,23 +37,23 @@ from jnrisk.evacuation.loading import (
 from jnrisk.evacuation.plan import StagedPlan, rank_bottlenecks, staged_plan
 
 __all__ = [
-    "ClearanceBound",
     "DEFAULT_WALK_WIDTH_M",
     "LANE_CAPACITY_VEH_H",
     "WEIDMANN_FREE_SPEED_M_S",
     "WEIDMANN_JAM_DENSITY_P_M2",
+    "ClearanceBound",
     "DepartureCurve",
     "EvacuationGroups",
     "EvacuationResult",
-    "allocation_groups",
     "StagedPlan",
     "StreetCapacity",
+    "allocation_groups",
     "evacuate",
     "load_groups",
     "quickest_clearance",
     "rank_bottlenecks",
-    "staged_plan",
     "shortest_routes",
+    "staged_plan",
     "street_capacities",
     "weidmann_max_flow",
     "weidmann_speed",
