@@ -1,7 +1,8 @@
 """SUMO (microscopic pedestrians, striping model) on a grid, as an independent reference.
 
-Runs the ``sumo`` command-line binary of the ``eclipse-sumo`` wheel in a subprocess (no
-``libsumo`` import, whose bundled Arrow may clash with pyarrow in the test process). Every
+Runs the ``sumo`` command-line binary of the ``eclipse-sumo`` wheel in a subprocess: neither
+``libsumo`` (its bundled Arrow may clash with pyarrow) nor ``sumo`` (it re-points PROJ_DATA) is
+imported into the test process. Every
 pedestrian walks the route jnrisk computed, so both models see the same routes and demand.
 """
 
@@ -16,11 +17,14 @@ import numpy as np
 
 
 def sumo_home() -> Path | None:
-    try:
-        import sumo  # the eclipse-sumo wheel
-    except ImportError:
+    """Where the eclipse-sumo wheel is installed, found WITHOUT importing it: ``import sumo``
+    points PROJ_DATA at SUMO's own proj.db, which breaks rasterio/pyproj in this process."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sumo")
+    if spec is None or spec.origin is None:
         return None
-    home = Path(sumo.SUMO_HOME)
+    home = Path(spec.origin).parent
     return home if (home / "bin" / "sumo").exists() else None
 
 
@@ -32,6 +36,12 @@ def grid_roads(side: int, spacing_m: float):
     x = (np.arange(side * side) % side) * spacing_m
     y = (np.arange(side * side) // side) * spacing_m
     return u, v, x, y
+
+
+def _env(home: Path) -> dict:
+    import os
+
+    return {**os.environ, "SUMO_HOME": str(home)}
 
 
 def pedestrian_walks(route_ptr, route_arcs, arc_road, per_group: int, spread_s: float):
@@ -66,7 +76,7 @@ def run_sumo(workdir: Path, u, v, x, y, width_m, walks, depart_s, speed_m_s=1.34
     subprocess.run([str(home / "bin" / "netconvert"), "-n", "n.nod.xml", "-e", "e.edg.xml",
                     "-o", "net.net.xml", "--walkingareas", "--no-warnings",
                     "--junctions.corner-detail", "0"], cwd=workdir, check=True,
-                   capture_output=True)
+                   capture_output=True, env=_env(home))
     order = np.argsort(depart_s, kind="stable")
     with open(workdir / "p.rou.xml", "w") as f:
         f.write("<routes>\n")
@@ -78,7 +88,8 @@ def run_sumo(workdir: Path, u, v, x, y, width_m, walks, depart_s, speed_m_s=1.34
     subprocess.run([str(home / "bin" / "sumo"), "-n", "net.net.xml", "-r", "p.rou.xml",
                     "--step-length", str(step_s), "--pedestrian.model", "striping",
                     "--tripinfo-output", "trips.xml", "--no-warnings", "--no-step-log",
-                    "--end", str(end_s)], cwd=workdir, check=True, capture_output=True)
+                    "--end", str(end_s)], cwd=workdir, check=True, capture_output=True,
+                   env=_env(home))
     arrival = np.full(len(walks), np.nan)
     for person in ET.parse(workdir / "trips.xml").getroot().iter("personinfo"):
         i = int(person.get("id")[1:])
