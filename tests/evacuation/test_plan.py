@@ -54,3 +54,30 @@ def test_staged_plan_says_by_how_much_a_tight_target_is_missed():
     assert not plan.met
     assert plan.shortfall_s == pytest.approx(plan.base_clearance_95_s - 400.0)
     assert (plan.delays["delay_s"] == 0).all()
+
+
+def test_time_aware_assignment_sends_people_around_a_jammed_street():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from jnrisk.allocation import allocate_shelters
+    from jnrisk.evacuation import allocation_groups, time_aware_assignment
+    from jnrisk.network import RoadNetwork
+
+    # block at node 0; near shelter (node 1) behind a narrow 134 m street, far shelter (node 2)
+    # behind a wide 402 m street; each shelter has room for everyone
+    net = RoadNetwork.from_csr([0, 2, 3, 4], [1, 2, 0, 0], [134.0, 402.0, 134.0, 402.0],
+                               x=[0.0, 134.0, -402.0], y=[0.0, 0.0, 0.0], crs="EPSG:4548")
+    cap = StreetCapacity.from_arrays(net, [0.2, 5.0, 0.2, 5.0])
+    blocks = gpd.GeoDataFrame({"persons": [200], "district": ["A"], "town_id": [1]},
+                              geometry=[Point(0, 0)], crs="EPSG:4548")
+    shelters = gpd.GeoDataFrame({"capacity_persons": [200, 200]},
+                                geometry=[Point(134, 0), Point(-402, 0)], crs="EPSG:4548")
+    alloc = allocate_shelters(blocks, shelters, net)
+    assert alloc.flows["shelter"].tolist() == [0]  # distance-optimal: the near shelter
+    groups = allocation_groups(alloc, net, population=blocks)
+    base = load_groups(net, cap, **groups.kwargs(), dt_s=5.0)
+    assert base.clearance_100_s == pytest.approx(100 + 200 / 0.2, abs=5.0)
+    ta = time_aware_assignment(alloc, blocks, shelters, net, cap, base, dt_s=5.0)
+    assert ta.moved_persons > 0
+    assert ta.clearance_95_s < 0.5 * ta.base_clearance_95_s

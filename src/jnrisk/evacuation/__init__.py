@@ -9,7 +9,8 @@ should leave first.
   clearance times, per-street peak flow, queue and congested time, stranded persons.
 - :func:`quickest_clearance`: the exact time-expanded LP bound (HiGHS) for small networks.
 - :func:`rank_bottlenecks`, :func:`staged_plan`: streets worth widening, and a staged departure
-  plan for a 95 % clearance target.
+  plan for a 95 % clearance target; :func:`time_aware_assignment` re-chooses shelters by
+  expected time (walk + queueing) and compares with the distance-optimal allocation.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ from jnrisk.evacuation.loading import (
     load_groups,
     shortest_routes,
 )
-from jnrisk.evacuation.plan import StagedPlan, rank_bottlenecks, staged_plan
+from jnrisk.evacuation.plan import (
+    StagedPlan,
+    TimeAwareAssignment,
+    rank_bottlenecks,
+    staged_plan,
+    time_aware_assignment,
+)
 
 __all__ = [
     "DEFAULT_WALK_WIDTH_M",
@@ -47,6 +54,7 @@ __all__ = [
     "EvacuationResult",
     "StagedPlan",
     "StreetCapacity",
+    "TimeAwareAssignment",
     "allocation_groups",
     "evacuate",
     "load_groups",
@@ -56,5 +64,6 @@ __all__ = [
     "staged_plan",
     "street_capacities",
     "weidmann_max_flow",
+    "time_aware_assignment",
     "weidmann_speed",
 ]

@@ -487,6 +487,23 @@ def allocation_groups(
     """One group per (block, shelter) flow of an allocation, snapped to ``network``.
 
     See :func:`evacuate` for the parameters.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from jnrisk.allocation import allocate_shelters
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 2], [1, 0], [100.0, 100.0], x=[0.0, 100.0],
+    ...                            y=[0.0, 0.0], crs="EPSG:4548")
+    >>> blocks = gpd.GeoDataFrame({"persons": [30]}, geometry=[Point(0, 10)], crs="EPSG:4548")
+    >>> shelters = gpd.GeoDataFrame({"capacity_persons": [50]}, geometry=[Point(100, 0)],
+    ...                             crs="EPSG:4548")
+    >>> g = allocation_groups(allocate_shelters(blocks, shelters, net), net)
+    >>> g.origin_node.tolist(), g.target_node.tolist(), g.persons.tolist()
+    ([0], [1], [30.0])
+    >>> round(float(g.offset_s[0]), 2)  # 10 m from the block to its node at 1.34 m/s
+    7.46
     """
     import geopandas as gpd
     import shapely

@@ -53,7 +53,22 @@ class EvacuationParams:
 
 
 def run_evacuation(scenario: Any, city: Any = None) -> ScenarioResult:
-    """Run an evacuation scenario on ``city`` (see :mod:`jnrisk.scenarios.hazards`)."""
+    """Run an evacuation scenario on ``city`` (see :mod:`jnrisk.scenarios.hazards`).
+
+    Metrics: ``clearance_95_min``, ``clearance_100_min``, ``assigned_persons``,
+    ``unassigned_persons`` (no shelter place within the walk), ``stranded_persons`` (shelter
+    cut off by closures), ``congested_streets``, ``max_queue_persons``,
+    ``default_capacity_arcs``, ``plan_met``, ``plan_shortfall_min``,
+    ``plan_clearance_95_min``, ``best_widening_gain_95_min``, ``loading_status``, ``dt_s``.
+    Tables: ``arrival_curve``, ``arrival_by_district``, ``staged_plan``, ``bottlenecks``;
+    layer ``congested_streets``.
+
+    Examples
+    --------
+    >>> from jnrisk.scenarios.evacuation import EvacuationParams
+    >>> EvacuationParams(mean_departure_min=0).mean_departure_min  # everyone at once
+    0.0
+    """
     from jnrisk.allocation import allocate_shelters
     from jnrisk.evacuation import (
         DepartureCurve,
