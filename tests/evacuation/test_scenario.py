@@ -51,7 +51,7 @@ def ctx():
 def test_runner_reports_clearance_plan_and_congested_streets(ctx):
     sc = Scenario.from_dict({"name": "evac", "kind": "evacuation",
                              "hazard": {"mean_departure_min": 5, "target_95_min": 60,
-                                        "bottlenecks_top_k": 2}})
+                                        "bottlenecks_top_k": 2, "time_aware": True}})
     out = run_evacuation(sc, ctx)
     m = out.metrics
     assert m["loading_status"] == "cleared"
@@ -64,6 +64,7 @@ def test_runner_reports_clearance_plan_and_congested_streets(ctx):
     assert set(out.tables["arrival_by_district"].columns) >= {"East", "West", "time_min"}
     assert "delay_s" in out.tables["staged_plan"]
     assert out.layers["congested_streets"].crs is not None
+    assert m["time_aware_clearance_95_min"] <= m["clearance_95_min"] + 1e-9
 
 
 def test_closures_strand_people_of_the_intact_plan_or_reassign_them(ctx):

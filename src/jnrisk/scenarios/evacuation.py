@@ -30,6 +30,8 @@ class EvacuationParams:
     plan's target for the 95 % clearance; ``bottlenecks_top_k`` streets are re-run widened
     ``widen_factor`` times. With ``reassign_after_closures = false`` people keep the shelters
     of the intact-network plan and those cut off by the closures are reported as stranded.
+    ``time_aware = true`` also re-chooses shelters by expected time (walk + queueing) and
+    reports that plan's 95 % clearance.
 
     Examples
     --------
@@ -47,6 +49,7 @@ class EvacuationParams:
     bottlenecks_top_k: int = param(3, kind=int, unit="streets", ge=0, le=50)
     widen_factor: float = param(2.0, kind=float, unit="x capacity", gt=1, le=10)
     reassign_after_closures: bool = param(True, kind=bool)
+    time_aware: bool = param(False, kind=bool)
 
     def __post_init__(self) -> None:
         validate_params(self)
@@ -59,7 +62,8 @@ def run_evacuation(scenario: Any, city: Any = None) -> ScenarioResult:
     ``unassigned_persons`` (no shelter place within the walk), ``stranded_persons`` (shelter
     cut off by closures), ``congested_streets``, ``max_queue_persons``,
     ``default_capacity_arcs``, ``plan_met``, ``plan_shortfall_min``,
-    ``plan_clearance_95_min``, ``best_widening_gain_95_min``, ``loading_status``, ``dt_s``.
+    ``plan_clearance_95_min``, ``best_widening_gain_95_min``, ``loading_status``, ``dt_s``
+    (and ``time_aware_clearance_95_min``, ``time_aware_moved_persons`` with ``time_aware``).
     Tables: ``arrival_curve``, ``arrival_by_district``, ``staged_plan``, ``bottlenecks``;
     layer ``congested_streets``.
 
@@ -77,6 +81,7 @@ def run_evacuation(scenario: Any, city: Any = None) -> ScenarioResult:
         rank_bottlenecks,
         staged_plan,
         street_capacities,
+        time_aware_assignment,
     )
     from jnrisk.scenarios.hazards import _shelters, city_context, closed_edge_positions
 
@@ -120,6 +125,9 @@ def run_evacuation(scenario: Any, city: Any = None) -> ScenarioResult:
                            wave_s=p.wave_min * 60.0, base=res, **kw)
         ranked = rank_bottlenecks(net, cap, groups, res, top_k=p.bottlenecks_top_k,
                                   widen_factor=p.widen_factor, **kw)
+        aware = (time_aware_assignment(alloc, c.population, shelters, net, cap, res,
+                                       free_speed_m_s=p.free_speed_m_s, **kw)
+                 if p.time_aware else None)
     s = res.summary()
     metrics.update({
         "stranded_persons": float(s["stranded_persons"]),
@@ -136,6 +144,9 @@ def run_evacuation(scenario: Any, city: Any = None) -> ScenarioResult:
         if len(ranked) else 0.0,
         "dt_s": float(res.dt_s),
     })
+    if aware is not None:
+        metrics["time_aware_clearance_95_min"] = aware.clearance_95_s / 60.0
+        metrics["time_aware_moved_persons"] = float(aware.moved_persons)
     curves = pd.DataFrame({"time_min": res.time_s / 60.0, "arrived_share": res.arrived_share})
     by_district = res.by_district.copy()
     by_district.columns = by_district.columns.astype(str)
