@@ -6,6 +6,7 @@ import warnings
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import LineString
 
@@ -103,3 +104,21 @@ def test_negative_persons_names_the_group():
     net = chain([100.0])
     with pytest.raises(DataError, match=r"persons .*group row \[1\]"):
         load_groups(net, StreetCapacity.from_arrays(net, 1.0), [0, 0], [1, 1], [1.0, -2.0])
+
+
+def test_roads_must_be_the_table_the_network_came_from():
+    from jnrisk._errors import SchemaError
+
+    roads = gpd.GeoDataFrame({"u": [1], "v": [2]}, geometry=[LineString([(0, 0), (100, 0)])],
+                             crs="EPSG:4548")
+    net = network_from_roads(roads)
+    with pytest.raises(SchemaError, match="roads must be"):
+        street_capacities(net, None)
+    two = pd.concat([roads, roads.assign(u=2, v=3)], ignore_index=True)
+    with pytest.raises(DataError, match="not built from these roads"):
+        street_capacities(net, two)
+
+
+def test_raw_network_needs_capacities_from_arrays():
+    with pytest.raises(ConfigError, match="StreetCapacity.from_arrays"):
+        street_capacities(chain([10.0]), None)

@@ -405,6 +405,11 @@ def street_capacities(
                     ("persons_per_vehicle", persons_per_vehicle)):
         if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
             raise ConfigError(f"{name}={v!r}; it must be a finite number > 0.")
+    if not hasattr(roads, "columns"):
+        raise SchemaError(
+            f"roads must be the (Geo)DataFrame the network was built from, got "
+            f"{type(roads).__name__}."
+        )
     rows = _arc_rows(network, roads)
     n = network.n_arcs
     road_class = (
@@ -457,8 +462,6 @@ def street_capacities(
             JnriskWarning,
             stacklevel=2,
         )
-    if roads is not None and not hasattr(roads, "columns"):
-        raise SchemaError("roads must be a (Geo)DataFrame.")  # pragma: no cover
     out = StreetCapacity(
         capacity_pps=cap,
         storage_persons=storage,
