@@ -20,6 +20,8 @@ SCRIPTS = [
     "bench_flood.py",
     "bench_fire.py",
     "bench_batch.py",
+    "bench_evacuation.py",
+    "bench_allocation_family.py",
 ]
 
 

@@ -19,6 +19,7 @@ EXPECTED = {
     "03_forest_fire.ipynb": [],
     "04_rescue_one_map.ipynb": [],
     "05_batch_scenarios.ipynb": ["completed=50", "skipped=50", "Worst case"],
+    "06_evacuation.ipynb": ["95 % of the assigned residents", "default"],
 }
 
 

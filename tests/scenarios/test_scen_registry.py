@@ -28,7 +28,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "jnrisk"
 
 def test_builtin_kinds_are_one_table_named_by_path():
     assert [s.kind for s in BUILTIN_KINDS] == [
-        "quake", "flood", "fire", "rescue", "synthetic_allocation"]
+        "quake", "flood", "fire", "rescue", "evacuation", "synthetic_allocation"]
     for spec in BUILTIN_KINDS:
         assert isinstance(spec.params, str) and isinstance(spec.runner_ref, str)
         assert registered_kinds()[spec.kind].params_path == spec.params
