@@ -1,7 +1,8 @@
 # Two commands, both self-contained: they create (or reuse) .venv and install jnrisk into it.
 #   make demo   set up and run the main job on the bundled Jinan data (report in ./jnrisk-out);
 #               installs only what the main job needs (jnrisk with its `report` extra)
-#   make test   set up and run the test suite (the `dev` extra: test tools and reference solvers)
+#   make test   set up and run the lint and architecture checks and the test suite (the `dev`
+#               extra: test tools and reference solvers)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -27,7 +28,11 @@ setup: $(DEV_STAMP)
 demo: $(DEMO_STAMP)
 	$(BIN)/jnrisk run --out jnrisk-out
 
+# Lint (ruff: style, complexity, argument counts, numpy docstrings), the import-layer contract
+# (import-linter: no upward import, no cycle), then the test suite.
 test: $(DEV_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 bench: $(DEV_STAMP)
@@ -35,6 +40,7 @@ bench: $(DEV_STAMP)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) jnrisk-out .pytest_cache
