@@ -36,7 +36,7 @@ def test_verify_empty_folder(tmp_path):
 
 
 @pytest.mark.parametrize("args", [
-    pytest.param(["run", "--year", "2025"], id="run-year-2025", marks=OTHER),
+    pytest.param(["run", "--year", "2025"], id="run-year-2025"),
 ])  # fmt: skip
 def test_cli_run_refuses_before_creating_anything(tmp_path, capsys, args):
     out = tmp_path / "out"
