@@ -11,8 +11,6 @@ from jnrisk.datasets import jinan, verify
 
 from .conftest import expect
 
-OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
-
 
 @pytest.mark.parametrize(("year", "ok"), [(2025, False), (np.int64(2023), True), (2024.0, False),
                                           ("2024", False), (True, False)])  # fmt: skip
