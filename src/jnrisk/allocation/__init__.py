@@ -10,13 +10,13 @@ small changes (closed roads, capacities, persons) from its last optimum.
 from __future__ import annotations
 
 from jnrisk.allocation.allocate import AllocationResult, allocate_shelters, greedy_nearest
-from jnrisk.allocation.warm import AllocationSolver
 from jnrisk.allocation.solve import (
     TransportSolution,
     default_unserved_cost,
     greedy_transport,
     solve_transport,
 )
+from jnrisk.allocation.warm import AllocationSolver
 
 __all__ = [
     "AllocationResult",

@@ -288,8 +288,26 @@ def _swap_out(k, j, ptr, arcs, pos, n_act):
 
 
 @njit(cache=True, nogil=True)
-def rebuild_hops(j, pool, tail, seg_start, seg_len, n_from, ptr, arcs, n_act, src, indptr,
-                 shelter, cost, big_m, best, best_from, best_to, touched):
+def rebuild_hops(
+    j,
+    pool,
+    tail,
+    seg_start,
+    seg_len,
+    n_from,
+    ptr,
+    arcs,
+    n_act,
+    src,
+    indptr,
+    shelter,
+    cost,
+    big_m,
+    best,
+    best_from,
+    best_to,
+    touched,
+):
     """Rewrite shelter ``j``'s hop segment (sorted by target) from its active blocks; return
     ``(pool, tail)`` (a bigger, compacted pool when the old one is full). ``n_from[k]`` counts
     the entries read through arc k, so that losing the flow of an arc that no entry uses
@@ -395,8 +413,25 @@ def _merge_block(k, pool, seg_start, seg_len, n_from, src, indptr, shelter, cost
 
 
 @njit(cache=True, nogil=True)
-def _add_flow(k, delta, flow, shelter, ptr, arcs, pos, n_act, dirty, pool, seg_start, seg_len,
-              n_from, src, indptr, cost, big_m):
+def _add_flow(
+    k,
+    delta,
+    flow,
+    shelter,
+    ptr,
+    arcs,
+    pos,
+    n_act,
+    dirty,
+    pool,
+    seg_start,
+    seg_len,
+    n_from,
+    src,
+    indptr,
+    cost,
+    big_m,
+):
     if flow[k] == 0:
         j = shelter[k]
         _swap_in(k, j, ptr, arcs, pos, n_act)
@@ -497,8 +532,24 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
                 n_settled += 1
                 if dirty[j]:
                     pool, tail = rebuild_hops(
-                        j, pool, tail, seg_start, seg_len, n_from, ptr, arcs, n_act, src, indptr,
-                        shelter, cost, big_m, best, best_from, best_to, scratch,
+                        j,
+                        pool,
+                        tail,
+                        seg_start,
+                        seg_len,
+                        n_from,
+                        ptr,
+                        arcs,
+                        n_act,
+                        src,
+                        indptr,
+                        shelter,
+                        cost,
+                        big_m,
+                        best,
+                        best_from,
+                        best_to,
+                        scratch,
                     )
                     dirty[j] = False
                 base = key - wu[j]
@@ -545,15 +596,49 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
             while pred_from[j] >= 0:
                 kt = pred_to[j]
                 if kt >= 0:
-                    _add_flow(kt, delta, flow, shelter, ptr, arcs, pos, n_act, dirty, pool,
-                              seg_start, seg_len, n_from, src, indptr, cost, big_m)
+                    _add_flow(
+                        kt,
+                        delta,
+                        flow,
+                        shelter,
+                        ptr,
+                        arcs,
+                        pos,
+                        n_act,
+                        dirty,
+                        pool,
+                        seg_start,
+                        seg_len,
+                        n_from,
+                        src,
+                        indptr,
+                        cost,
+                        big_m,
+                    )
                 kb = pred_from[j]
                 _take_flow(kb, delta, flow, shelter, ptr, arcs, pos, n_act, dirty, n_from)
                 j = shelter[kb]
             k = pred_to[j]
             if k >= 0:
-                _add_flow(k, delta, flow, shelter, ptr, arcs, pos, n_act, dirty, pool,
-                          seg_start, seg_len, n_from, src, indptr, cost, big_m)
+                _add_flow(
+                    k,
+                    delta,
+                    flow,
+                    shelter,
+                    ptr,
+                    arcs,
+                    pos,
+                    n_act,
+                    dirty,
+                    pool,
+                    seg_start,
+                    seg_len,
+                    n_from,
+                    src,
+                    indptr,
+                    cost,
+                    big_m,
+                )
             rem[s] -= delta
             for t in range(n_touched):
                 j = touched[t]
@@ -569,8 +654,24 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
     for j in range(n_shel):
         if dirty[j]:
             pool, tail = rebuild_hops(
-                j, pool, tail, seg_start, seg_len, n_from, ptr, arcs, n_act, src, indptr, shelter, cost,
-                big_m, best, best_from, best_to, scratch,
+                j,
+                pool,
+                tail,
+                seg_start,
+                seg_len,
+                n_from,
+                ptr,
+                arcs,
+                n_act,
+                src,
+                indptr,
+                shelter,
+                cost,
+                big_m,
+                best,
+                best_from,
+                best_to,
+                scratch,
             )
             dirty[j] = False
     return status, n_search, pool, seg_start, seg_len
@@ -603,8 +704,9 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
 
 
 @njit(cache=True, nogil=True)
-def smallest_prices(indptr, shelter, cost, capacity, spare, unserved, w, big_m, pool, seg_start,
-                    seg_len):
+def smallest_prices(
+    indptr, shelter, cost, capacity, spare, unserved, w, big_m, pool, seg_start, seg_len
+):
     """Phase 5: smallest optimal shelter prices ``max(0, -dist(t -> j))`` in the optimal
     residual graph.
 

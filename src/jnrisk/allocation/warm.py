@@ -131,8 +131,9 @@ class AllocationSolver:
             from dataclasses import replace
 
             warm = replace(last.solution, flow=flow0)
-        sol = solve_transport(p, c, indptr, shel, walk, unserved_cost=self.unserved_cost,
-                              warm_start=warm)
+        sol = solve_transport(
+            p, c, indptr, shel, walk, unserved_cost=self.unserved_cost, warm_start=warm
+        )
         self._last = _result(
             self.population, self.shelters, p, c, indptr, shel, walk, sol, self.max_walk_m
         )
