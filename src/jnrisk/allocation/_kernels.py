@@ -303,15 +303,17 @@ def rebuild_hops(
     shelter,
     cost,
     big_m,
-    best,
-    best_from,
-    best_to,
+    scr,
     touched,
 ):
     """Rewrite shelter ``j``'s hop segment (sorted by target) from its active blocks; return
-    ``(pool, tail)`` (a bigger, compacted pool when the old one is full). ``n_from[k]`` counts
-    the entries read through arc k, so that losing the flow of an arc that no entry uses
-    keeps the segment."""
+    ``(pool, tail)`` (a bigger, compacted pool when the old one is full).
+
+    Each entry keeps the cheapest hop and the second cheapest (through another block), so
+    that a block leaving j usually promotes the second instead of a rebuild. ``n_from[k]``
+    counts the entries whose cheapest hop leaves through arc k. ``scr`` is scratch
+    (S + 1 rows: key, from, to, key2, from2, to2; keys INF between calls).
+    """
     n_shel = seg_start.shape[0]
     for p in range(seg_start[j], seg_start[j] + seg_len[j]):
         n_from[pool[p, 2]] -= 1
@@ -320,38 +322,41 @@ def rebuild_hops(
         kb = arcs[t]
         b = src[kb]
         cb = cost[kb]
-        for k2 in range(indptr[b], indptr[b + 1]):
-            j2 = shelter[k2]
-            if j2 == j:
-                continue
-            key = cost[k2] - cb
-            if key < best[j2]:
-                if best[j2] == INF:
+        for k2 in range(indptr[b], indptr[b + 1] + 1):
+            if k2 < indptr[b + 1]:
+                j2 = shelter[k2]
+                if j2 == j:
+                    continue
+                key = cost[k2] - cb
+                kt = k2
+            else:
+                j2 = n_shel
+                key = big_m - cb
+                kt = -1
+            if key < scr[j2, 0]:
+                if scr[j2, 0] == INF:
                     touched[n_t] = j2
                     n_t += 1
-                best[j2] = key
-                best_from[j2] = kb
-                best_to[j2] = k2
-        key = big_m - cb
-        if key < best[n_shel]:
-            if best[n_shel] == INF:
-                touched[n_t] = n_shel
-                n_t += 1
-            best[n_shel] = key
-            best_from[n_shel] = kb
-            best_to[n_shel] = -1
+                scr[j2, 3] = scr[j2, 0]
+                scr[j2, 4] = scr[j2, 1]
+                scr[j2, 5] = scr[j2, 2]
+                scr[j2, 0] = key
+                scr[j2, 1] = kb
+                scr[j2, 2] = kt
+            elif key < scr[j2, 3]:
+                scr[j2, 3] = key
+                scr[j2, 4] = kb
+                scr[j2, 5] = kt
     if n_t > seg_len[j] and tail + n_t > pool.shape[0]:
         live = n_t
         for q in range(n_shel):
             if q != j:
                 live += seg_len[q]
-        new = np.empty((2 * live + 64, 4), np.int64)
+        new = np.empty((2 * live + 64, pool.shape[1]), np.int64)
         tail = 0
         for q in range(n_shel):
             if q != j:
-                for r in range(seg_len[q]):
-                    for c in range(4):
-                        new[tail + r, c] = pool[seg_start[q] + r, c]
+                new[tail : tail + seg_len[q]] = pool[seg_start[q] : seg_start[q] + seg_len[q]]
                 seg_start[q] = tail
                 tail += seg_len[q]
         seg_len[j] = 0
@@ -363,12 +368,16 @@ def rebuild_hops(
     at = seg_start[j]
     for r in range(n_t):
         j2 = touched[r]
-        n_from[best_from[j2]] += 1
-        pool[at + r, 0] = best[j2]
+        n_from[scr[j2, 1]] += 1
+        pool[at + r, 0] = scr[j2, 0]
         pool[at + r, 1] = j2
-        pool[at + r, 2] = best_from[j2]
-        pool[at + r, 3] = best_to[j2]
-        best[j2] = INF
+        pool[at + r, 2] = scr[j2, 1]
+        pool[at + r, 3] = scr[j2, 2]
+        pool[at + r, 4] = scr[j2, 3]
+        pool[at + r, 5] = scr[j2, 4]
+        pool[at + r, 6] = scr[j2, 5]
+        scr[j2, 0] = INF
+        scr[j2, 3] = INF
     seg_len[j] = n_t
     return pool, tail
 
@@ -406,9 +415,16 @@ def _merge_block(k, pool, seg_start, seg_len, n_from, src, indptr, shelter, cost
         if key < pool[lo, 0]:
             n_from[pool[lo, 2]] -= 1
             n_from[k] += 1
+            pool[lo, 4] = pool[lo, 0]
+            pool[lo, 5] = pool[lo, 2]
+            pool[lo, 6] = pool[lo, 3]
             pool[lo, 0] = key
             pool[lo, 2] = k
             pool[lo, 3] = kt
+        elif key < pool[lo, 4] < INF:  # INF: unknown since a promotion, left unknown
+            pool[lo, 4] = key
+            pool[lo, 5] = k
+            pool[lo, 6] = kt
     return True
 
 
@@ -443,12 +459,30 @@ def _add_flow(
 
 
 @njit(cache=True, nogil=True)
-def _take_flow(k, delta, flow, shelter, ptr, arcs, pos, n_act, dirty, n_from):
+def _take_flow(
+    k, delta, flow, shelter, ptr, arcs, pos, n_act, dirty, n_from, pool, seg_start, seg_len
+):
     flow[k] -= delta
     if flow[k] == 0:
-        _swap_out(k, shelter[k], ptr, arcs, pos, n_act)
-        if n_from[k] > 0:
-            dirty[shelter[k]] = True
+        j = shelter[k]
+        _swap_out(k, j, ptr, arcs, pos, n_act)
+        if n_from[k] > 0 and not dirty[j]:
+            # entries whose cheapest hop left through k fall back on their second cheapest
+            for p in range(seg_start[j], seg_start[j] + seg_len[j]):
+                if pool[p, 2] != k:
+                    continue
+                k2 = pool[p, 5]
+                if pool[p, 4] == INF or flow[k2] == 0:
+                    dirty[j] = True
+                    break
+                n_from[k] -= 1
+                n_from[k2] += 1
+                pool[p, 0] = pool[p, 4]
+                pool[p, 2] = k2
+                pool[p, 3] = pool[p, 6]
+                pool[p, 4] = INF
+                if n_from[k] == 0:
+                    break
 
 
 @njit(cache=True, nogil=True)
@@ -469,12 +503,12 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
     seg_start = np.zeros(n_shel, np.int64)
     seg_len = np.zeros(n_shel, np.int64)
     n_from = np.zeros(shelter.shape[0], np.int32)
-    pool = np.empty((min(shelter.shape[0], n_shel * (n_shel + 1)) + 64, 4), np.int64)
+    pool = np.empty((min(shelter.shape[0], n_shel * (n_shel + 1)) + 64, 7), np.int64)
     tail = 0
     n_sn = n_shel + 1  # shelters + the unserved sink U (index n_shel, price 0)
-    best = np.full(n_sn, INF, np.int64)
-    best_from = np.empty(n_sn, np.int64)
-    best_to = np.empty(n_sn, np.int64)
+    scr = np.zeros((n_sn, 6), np.int64)
+    scr[:, 0] = INF
+    scr[:, 3] = INF
     touched = np.empty(n_sn, np.int64)
     scratch = np.empty(n_sn, np.int64)
     wu = np.zeros(n_sn, np.int64)
@@ -546,9 +580,7 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
                         shelter,
                         cost,
                         big_m,
-                        best,
-                        best_from,
-                        best_to,
+                        scr,
                         scratch,
                     )
                     dirty[j] = False
@@ -616,7 +648,21 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
                         big_m,
                     )
                 kb = pred_from[j]
-                _take_flow(kb, delta, flow, shelter, ptr, arcs, pos, n_act, dirty, n_from)
+                _take_flow(
+                    kb,
+                    delta,
+                    flow,
+                    shelter,
+                    ptr,
+                    arcs,
+                    pos,
+                    n_act,
+                    dirty,
+                    n_from,
+                    pool,
+                    seg_start,
+                    seg_len,
+                )
                 j = shelter[kb]
             k = pred_to[j]
             if k >= 0:
@@ -668,9 +714,7 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
                 shelter,
                 cost,
                 big_m,
-                best,
-                best_from,
-                best_to,
+                scr,
                 scratch,
             )
             dirty[j] = False
