@@ -21,18 +21,20 @@ Algorithm: successive shortest augmenting paths with node potentials (primal-dua
 A block with remaining supply runs Dijkstra on reduced costs that stops at the first shelter
 with room (or at the unserved sink), augments, and raises the potentials of the settled nodes
 only. Block potentials are implicit, so the heap holds shelters only: the hop j -> b -> j' has
-the static real cost ``cost_bj' - cost_bj``, and for every shelter pair the candidate blocks are
-kept sorted by it with a pointer to the first one that currently uses j ("first active").
-Memory of that table: ``4 * S * (S + 1)`` bytes for the dense pair index (16 MB at S = 2,000)
-plus ~24 bytes per candidate (sum over blocks of deg^2); twice that for the index arrays when
-they need int64.
+the static real cost ``cost_bj' - cost_bj``, and each shelter keeps a lazily rebuilt segment
+of its cheapest hop (and second cheapest) per target, over the blocks that currently use it
+(see ``rebuild_hops``). Memory is linear in the arcs: ~11 int64 per arc plus 56 bytes per hop
+entry (at most one per target shelter and per active arc's block degree); a static table of
+every candidate pair would need ``sum over blocks of degree**2`` entries.
 
-Before the searches: initial prices (a warm start, or a greedy guess), a pass that puts supply
-on tight arcs, and a repair that zeroes the price of any shelter left with room (releasing the
-flows that are no longer tight), so that any price vector gives the same exact optimum.
-At the end the complementary-slackness conditions hold, which proves optimality; the shelter
-prices are then replaced by the *smallest* optimal prices (the saving of one extra place), found by
-one more Dijkstra from the super sink over the final residual graph.
+The kernel runs in named phases, each its own function: ``initial_duals`` (prices from a warm
+start or a greedy guess, block potentials), ``seed_flows`` (warm flows kept where tight, then
+supply on tight arcs), ``repair_prices`` (a shelter left with room gets price 0; flows that stop
+being tight are released, so any start gives the same exact optimum), ``augment_all`` (the
+searches) and ``smallest_prices``. At the end the complementary-slackness conditions hold, which
+proves optimality; the shelter prices are then replaced by the *smallest* optimal prices (the
+saving of one extra place), found by one more Dijkstra from the super sink over the final
+residual graph.
 """
 
 from __future__ import annotations
