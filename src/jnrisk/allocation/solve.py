@@ -354,7 +354,8 @@ def _solution(flow, unserved, cost_arr, unserved_cost, price, status, n_searches
         else:
             travel = float(int(np.dot(flow, c64))) if flow.size else 0.0
     else:
-        travel = float(np.dot(flow.astype(np.float64), cost_arr)) if flow.size else 0.0
+        on = np.flatnonzero(flow)  # few arcs carry flow: a dot over those only
+        travel = float(np.dot(flow[on].astype(np.float64), cost_arr[on])) if on.size else 0.0
     n_un = int(unserved.sum())
     objective = travel + float(unserved_cost) * n_un
     return TransportSolution(
