@@ -290,8 +290,6 @@ def solve_transport(
     >>> float(sol.shelter_price[0]) == sol.unserved_cost - 300
     True
     """
-    from jnrisk.allocation import _kernels
-
     supply = _as_count_array(supply, "supply")
     capacity = _as_count_array(capacity, "capacity")
     indptr, shelter_idx, cost_arr = _check_arcs(
@@ -301,8 +299,25 @@ def solve_transport(
         uc = float(unserved_cost)
         if not math.isfinite(uc) or uc < 0:
             raise ConfigError(f"unserved_cost must be a finite number >= 0, got {unserved_cost!r}.")
-    k = min(int((supply > 0).sum()), int((capacity > 0).sum()))
-    icost, m_scaled, scale = _integer_costs(cost_arr, unserved_cost, max(k, 1))
+    return _solve_checked(
+        supply, capacity, indptr, shelter_idx, cost_arr, unserved_cost, warm_start
+    )
+
+
+def _solve_checked(
+    supply, capacity, indptr, shelter_idx, cost_arr, unserved_cost, warm_start, costs=None
+):
+    """:func:`solve_transport` on validated arrays. ``costs`` may hold the integer costs of
+    earlier calls on the same arcs, keyed by the penalty's ``k`` (filled on the way)."""
+    from jnrisk.allocation import _kernels
+
+    k = max(1, min(int((supply > 0).sum()), int((capacity > 0).sum())))
+    if costs is not None and k in costs:
+        icost, m_scaled, scale = costs[k]
+    else:
+        icost, m_scaled, scale = _integer_costs(cost_arr, unserved_cost, k)
+        if costs is not None:
+            costs[k] = (icost, m_scaled, scale)
     flow0 = np.zeros(0, np.int64)
     if warm_start is None:
         price0 = _kernels.guess_prices(

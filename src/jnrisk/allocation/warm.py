@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from jnrisk.allocation.allocate import (
     _prepare,
     _result,
 )
-from jnrisk.allocation.solve import _as_count_array, solve_transport
+from jnrisk.allocation.solve import _as_count_array, _check_arcs, _solve_checked
 from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
 
 __all__ = ["AllocationSolver"]
@@ -87,10 +88,16 @@ class AllocationSolver:
         self.shelters = shelters
         self.network = network
         self.max_walk_m = float(max_walk_m)
+        if unserved_cost is not None and not (
+            math.isfinite(float(unserved_cost)) and float(unserved_cost) >= 0
+        ):
+            raise ConfigError(f"unserved_cost must be a finite number >= 0, got {unserved_cost!r}.")
         self.unserved_cost = unserved_cost
         self.persons = persons
         self.capacity = capacity
+        _check_arcs(persons.shape[0], capacity.shape[0], indptr, shel, walk)
         self._base_arcs = (indptr, shel, walk)
+        self._base_costs: dict = {}
         self._snaps = snaps
         self._last: AllocationResult | None = None
 
@@ -131,9 +138,9 @@ class AllocationSolver:
             from dataclasses import replace
 
             warm = replace(last.solution, flow=flow0)
-        sol = solve_transport(
-            p, c, indptr, shel, walk, unserved_cost=self.unserved_cost, warm_start=warm
-        )
+        # the arcs come from the network and are valid; the intact ones keep their integer costs
+        costs = self._base_costs if shel is self._base_arcs[1] else None
+        sol = _solve_checked(p, c, indptr, shel, walk, self.unserved_cost, warm, costs)
         self._last = _result(
             self.population, self.shelters, p, c, indptr, shel, walk, sol, self.max_walk_m
         )
