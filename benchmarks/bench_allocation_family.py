@@ -33,6 +33,7 @@ The script prints one row per member, the worst and median ratios, the CPU model
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import os
 import resource
@@ -110,6 +111,9 @@ def _network(shape: str, n_nodes: int, seed: int):
     make = grid_city_csr if shape == "grid" else river_city_csr
     indptr, indices, w, x, y = make(n_nodes, seed=seed)
     net = RoadNetwork.from_csr(indptr, indices, w, x=x, y=y, crs=ANALYSIS_CRS)
+    # the CSR holds both arcs of every segment: a walk network, as network_from_roads(...,
+    # "walk") would mark it (a "csr" network is walked on its reversed copy, rebuilt per call)
+    net = dataclasses.replace(net, mode="walk")
     rng = np.random.default_rng(seed + 1)
     n_blocks = 50_000
     persons = np.maximum(1, np.round(rng.lognormal(np.log(150.0), 0.75, n_blocks)))
