@@ -290,32 +290,17 @@ def _swap_out(k, j, ptr, arcs, pos, n_act):
 
 
 @njit(cache=True, nogil=True)
-def rebuild_hops(
-    j,
-    pool,
-    tail,
-    seg_start,
-    seg_len,
-    n_from,
-    ptr,
-    arcs,
-    n_act,
-    src,
-    indptr,
-    shelter,
-    cost,
-    big_m,
-    scr,
-    touched,
-):
+def rebuild_hops(j, pool, tail, hop, indptr, shelter, cost, big_m, scr, touched):
     """Rewrite shelter ``j``'s hop segment (sorted by target) from its active blocks; return
     ``(pool, tail)`` (a bigger, compacted pool when the old one is full).
 
     Each entry keeps the cheapest hop and the second cheapest (through another block), so
     that a block leaving j usually promotes the second instead of a rebuild. ``n_from[k]``
     counts the entries whose cheapest hop leaves through arc k. ``scr`` is scratch
-    (S + 1 rows: key, from, to, key2, from2, to2; keys INF between calls).
+    (S + 1 rows: key, from, to, key2, from2, to2; keys INF between calls). ``hop`` is the
+    table's state, see :func:`augment_all`.
     """
+    ptr, arcs, _, n_act, _, seg_start, seg_len, n_from, src = hop
     n_shel = seg_start.shape[0]
     for p in range(seg_start[j], seg_start[j] + seg_len[j]):
         n_from[pool[p, 2]] -= 1
@@ -431,25 +416,8 @@ def _merge_block(k, pool, seg_start, seg_len, n_from, src, indptr, shelter, cost
 
 
 @njit(cache=True, nogil=True)
-def _add_flow(
-    k,
-    delta,
-    flow,
-    shelter,
-    ptr,
-    arcs,
-    pos,
-    n_act,
-    dirty,
-    pool,
-    seg_start,
-    seg_len,
-    n_from,
-    src,
-    indptr,
-    cost,
-    big_m,
-):
+def _add_flow(k, delta, flow, pool, hop, indptr, shelter, cost, big_m):
+    ptr, arcs, pos, n_act, dirty, seg_start, seg_len, n_from, src = hop
     if flow[k] == 0:
         j = shelter[k]
         _swap_in(k, j, ptr, arcs, pos, n_act)
@@ -461,9 +429,8 @@ def _add_flow(
 
 
 @njit(cache=True, nogil=True)
-def _take_flow(
-    k, delta, flow, shelter, ptr, arcs, pos, n_act, dirty, n_from, pool, seg_start, seg_len
-):
+def _take_flow(k, delta, flow, pool, hop, shelter):
+    ptr, arcs, pos, n_act, dirty, seg_start, seg_len, n_from, _ = hop
     flow[k] -= delta
     if flow[k] == 0:
         j = shelter[k]
@@ -494,8 +461,9 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
     A residual path alternates block -> shelter (forward) and shelter -> block (backward, on
     an arc with flow). Block potentials are implicit (``v_b = min(M, min_j cost_bj + w_j)``
     holds for every block with flow or unserved persons), so each search runs over shelters
-    only, reading the lazy hop table. Returns ``(w, status, n_searches, pool, seg_start,
-    seg_len, hop arrays...)`` so that the final prices can read the same table.
+    only, reading the lazy hop table. Updates ``rem, spare, flow, unserved, w`` in place and
+    returns ``(status, n_searches, pool, seg_start, seg_len)``: the clean hop table, which the
+    final prices read.
     """
     n_blocks = rem.shape[0]
     n_shel = w.shape[0]
@@ -505,6 +473,8 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
     seg_start = np.zeros(n_shel, np.int64)
     seg_len = np.zeros(n_shel, np.int64)
     n_from = np.zeros(shelter.shape[0], np.int32)
+    # the lazy hop table's state, passed around as one tuple
+    hop = (ptr, arcs, pos, n_act, dirty, seg_start, seg_len, n_from, src)
     pool = np.empty((min(shelter.shape[0], n_shel * (n_shel + 1)) + 64, 7), np.int64)
     tail = 0
     n_sn = n_shel + 1  # shelters + the unserved sink U (index n_shel, price 0)
@@ -568,22 +538,7 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
                 n_settled += 1
                 if dirty[j]:
                     pool, tail = rebuild_hops(
-                        j,
-                        pool,
-                        tail,
-                        seg_start,
-                        seg_len,
-                        n_from,
-                        ptr,
-                        arcs,
-                        n_act,
-                        src,
-                        indptr,
-                        shelter,
-                        cost,
-                        big_m,
-                        scr,
-                        scratch,
+                        j, pool, tail, hop, indptr, shelter, cost, big_m, scr, scratch
                     )
                     dirty[j] = False
                 base = key - wu[j]
@@ -630,63 +585,13 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
             while pred_from[j] >= 0:
                 kt = pred_to[j]
                 if kt >= 0:
-                    _add_flow(
-                        kt,
-                        delta,
-                        flow,
-                        shelter,
-                        ptr,
-                        arcs,
-                        pos,
-                        n_act,
-                        dirty,
-                        pool,
-                        seg_start,
-                        seg_len,
-                        n_from,
-                        src,
-                        indptr,
-                        cost,
-                        big_m,
-                    )
+                    _add_flow(kt, delta, flow, pool, hop, indptr, shelter, cost, big_m)
                 kb = pred_from[j]
-                _take_flow(
-                    kb,
-                    delta,
-                    flow,
-                    shelter,
-                    ptr,
-                    arcs,
-                    pos,
-                    n_act,
-                    dirty,
-                    n_from,
-                    pool,
-                    seg_start,
-                    seg_len,
-                )
+                _take_flow(kb, delta, flow, pool, hop, shelter)
                 j = shelter[kb]
             k = pred_to[j]
             if k >= 0:
-                _add_flow(
-                    k,
-                    delta,
-                    flow,
-                    shelter,
-                    ptr,
-                    arcs,
-                    pos,
-                    n_act,
-                    dirty,
-                    pool,
-                    seg_start,
-                    seg_len,
-                    n_from,
-                    src,
-                    indptr,
-                    cost,
-                    big_m,
-                )
+                _add_flow(k, delta, flow, pool, hop, indptr, shelter, cost, big_m)
             rem[s] -= delta
             for t in range(n_touched):
                 j = touched[t]
@@ -702,22 +607,7 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
     for j in range(n_shel):
         if dirty[j]:
             pool, tail = rebuild_hops(
-                j,
-                pool,
-                tail,
-                seg_start,
-                seg_len,
-                n_from,
-                ptr,
-                arcs,
-                n_act,
-                src,
-                indptr,
-                shelter,
-                cost,
-                big_m,
-                scr,
-                scratch,
+                j, pool, tail, hop, indptr, shelter, cost, big_m, scr, scratch
             )
             dirty[j] = False
     return status, n_search, pool, seg_start, seg_len
