@@ -495,7 +495,16 @@ def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
     n_search = 0
     status = STATUS_OK
     u_node = n_shel
+    # blocks grouped by their nearest shelter (consecutive searches share shelters), then by v
+    near = np.zeros(n_blocks, np.int64)
+    for i in range(n_blocks):
+        best_c = INF
+        for k in range(indptr[i], indptr[i + 1]):
+            if cost[k] < best_c:
+                best_c = cost[k]
+                near[i] = shelter[k]
     order = np.argsort(v, kind="mergesort")
+    order = order[np.argsort(near[order], kind="mergesort")]
     for oi in range(n_blocks):
         s = order[oi]
         while rem[s] > 0:
