@@ -24,6 +24,7 @@ ratio is the more stable one.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import subprocess
 import sys
@@ -255,6 +256,9 @@ def large_child(n_nodes, n_blocks, n_shelters, seed):
 
     indptr, indices, w, x, y = grid_city_csr(n_nodes, seed=seed)
     net = RoadNetwork.from_csr(indptr, indices, w, x=x, y=y, crs=ANALYSIS_CRS)
+    # both arcs of every segment: a walk network, as network_from_roads(..., "walk") marks it
+    # (a "csr" network is walked on a reversed copy rebuilt per call)
+    net = dataclasses.replace(net, mode="walk")
     del indptr, indices, w
     rng = np.random.default_rng(seed + 1)
     x0, x1, y0, y1 = x.min(), x.max(), y.min(), y.max()

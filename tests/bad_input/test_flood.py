@@ -22,7 +22,7 @@ from jnrisk.flood import (
 
 from .conftest import X0, expect, raster
 
-OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
+OTHER = pytest.mark.xfail(strict=True, reason="known gap: this input is not refused yet")
 
 
 def dem(shape=(8, 8), **kw):

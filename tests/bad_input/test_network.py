@@ -13,7 +13,7 @@ from jnrisk.network import network_from_roads, snap_points
 
 from .conftest import X0, Y0, dup_index, expect, grid_roads, points
 
-OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
+OTHER = pytest.mark.xfail(strict=True, reason="known gap: this input is not refused yet")
 
 
 def _roads(mutate):

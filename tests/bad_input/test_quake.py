@@ -20,7 +20,7 @@ from jnrisk.quake import (
 
 from .conftest import X0, Y0, dup_index, expect
 
-OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
+OTHER = pytest.mark.xfail(strict=True, reason="known gap: this input is not refused yet")
 
 
 def scen(**kw):

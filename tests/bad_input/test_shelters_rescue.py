@@ -22,7 +22,7 @@ from jnrisk.shelters import (
 
 from .conftest import dup_index, expect, points
 
-OTHER = pytest.mark.xfail(strict=True, reason="fixed on another branch")
+OTHER = pytest.mark.xfail(strict=True, reason="known gap: this input is not refused yet")
 
 
 def costs():

@@ -3,7 +3,8 @@
 Array level (no geometry): :func:`solve_transport` (exact) and :func:`greedy_transport`
 (nearest-shelter-with-room baseline), both returning a :class:`TransportSolution`.
 Network level: :func:`allocate_shelters` and :func:`greedy_nearest`, returning an
-:class:`AllocationResult` of GeoDataFrames.
+:class:`AllocationResult` of GeoDataFrames; :class:`AllocationSolver` re-solves one city after
+small changes (closed roads, capacities, persons) from its last optimum.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from jnrisk.allocation.solve import (
     greedy_transport,
     solve_transport,
 )
+from jnrisk.allocation.warm import AllocationSolver
 
 __all__ = [
     "AllocationResult",
+    "AllocationSolver",
     "allocate_shelters",
     "greedy_nearest",
     "TransportSolution",

@@ -21,18 +21,20 @@ Algorithm: successive shortest augmenting paths with node potentials (primal-dua
 A block with remaining supply runs Dijkstra on reduced costs that stops at the first shelter
 with room (or at the unserved sink), augments, and raises the potentials of the settled nodes
 only. Block potentials are implicit, so the heap holds shelters only: the hop j -> b -> j' has
-the static real cost ``cost_bj' - cost_bj``, and for every shelter pair the candidate blocks are
-kept sorted by it with a pointer to the first one that currently uses j ("first active").
-Memory of that table: ``4 * S * (S + 1)`` bytes for the dense pair index (16 MB at S = 2,000)
-plus ~24 bytes per candidate (sum over blocks of deg^2); twice that for the index arrays when
-they need int64.
+the static real cost ``cost_bj' - cost_bj``, and each shelter keeps a lazily rebuilt segment
+of its cheapest hop (and second cheapest) per target, over the blocks that currently use it
+(see ``rebuild_hops``). Memory is linear in the arcs: ~11 int64 per arc plus 56 bytes per hop
+entry (at most one per target shelter and per active arc's block degree); a static table of
+every candidate pair would need ``sum over blocks of degree**2`` entries.
 
-Before the searches: initial prices (a warm start, or a greedy guess), a pass that puts supply
-on tight arcs, and a repair that zeroes the price of any shelter left with room (releasing the
-flows that are no longer tight), so that any price vector gives the same exact optimum.
-At the end the complementary-slackness conditions hold, which proves optimality; the shelter
-prices are then replaced by the *smallest* optimal prices (the saving of one extra place), found by
-one more Dijkstra from the super sink over the final residual graph.
+The kernel runs in named phases, each its own function: ``initial_duals`` (prices from a warm
+start or a greedy guess, block potentials), ``seed_flows`` (warm flows kept where tight, then
+supply on tight arcs), ``repair_prices`` (a shelter left with room gets price 0; flows that stop
+being tight are released, so any start gives the same exact optimum), ``augment_all`` (the
+searches) and ``smallest_prices``. At the end the complementary-slackness conditions hold, which
+proves optimality; the shelter prices are then replaced by the *smallest* optimal prices (the
+saving of one extra place), found by one more Dijkstra from the super sink over the final
+residual graph.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from jnrisk._heap_kernels import heap_pop, heap_push
+from jnrisk._heap_kernels import heap_grow, heap_pop, heap_push
 
 #: "Infinite" distance; the wrapper keeps every cost and the penalty below 2**58.
 INF = np.int64(4611686018427387904)  # 2**62
@@ -88,300 +90,434 @@ def _greedy_tight(supply_rem, spare, indptr, shelter, cost, v, w, flow, unserved
         supply_rem[i] = r
 
 
-@njit(cache=True, nogil=True)
-def _build_pairs(n_blocks, n_shel, indptr, shelter, cost, big_m, idx):
-    """Hop candidates between shelters, grouped by (from shelter, to shelter), sorted by key.
-
-    Candidate c says: a block b with flow on arc ``c_from[c]`` (to shelter j) could move to
-    arc ``c_to[c]`` (to shelter j', or -1 for the unserved sink U = n_shel) at the real cost
-    change ``c_key[c] = cost[c_to] - cost[c_from]`` (``M - cost[c_from]`` for U).
-    Candidates are written straight into their (j, j') slot through a dense pair table, so
-    the build is two sequential passes over the arcs plus small per-pair sorts. Index arrays
-    take the dtype of ``idx`` (int32 when the caller knows they fit: half the memory).
-    """
-    n_sn = n_shel + 1
-    n_arcs = shelter.shape[0]
-    # pass 1: candidate counts per (j, j') code; then the same table holds the pair ids
-    code_tab = np.zeros(n_shel * n_sn, idx.dtype)
-    for b in range(n_blocks):
-        for k1 in range(indptr[b], indptr[b + 1]):
-            j = shelter[k1]
-            code_tab[j * n_sn + n_shel] += 1
-            for k2 in range(indptr[b], indptr[b + 1]):
-                if shelter[k2] != j:
-                    code_tab[j * n_sn + shelter[k2]] += 1
-    n_pairs = 0
-    for code in range(n_shel * n_sn):
-        if code_tab[code] > 0:
-            n_pairs += 1
-    pair_to = np.empty(n_pairs, np.int64)
-    pair_cend = np.empty(n_pairs, np.int64)
-    pair_sptr = np.zeros(n_shel + 1, np.int64)
-    fill = np.empty(n_pairs, np.int64)
-    n_c = 0
-    p = 0
-    for code in range(n_shel * n_sn):
-        if code_tab[code] > 0:  # numbered by (j, j')
-            pair_to[p] = code % n_sn
-            pair_sptr[code // n_sn + 1] += 1
-            fill[p] = n_c
-            n_c += code_tab[code]
-            pair_cend[p] = n_c
-            code_tab[code] = p
-            p += 1
-    for j in range(n_shel):
-        pair_sptr[j + 1] += pair_sptr[j]
-    # pass 2: write candidates into their slots
-    c_from = np.empty(n_c, idx.dtype)
-    c_to = np.empty(n_c, idx.dtype)
-    c_key = np.empty(n_c, np.int64)
-    for b in range(n_blocks):
-        for k1 in range(indptr[b], indptr[b + 1]):
-            j = shelter[k1]
-            p = code_tab[j * n_sn + n_shel]
-            t = fill[p]
-            fill[p] += 1
-            c_from[t] = k1
-            c_to[t] = -1
-            c_key[t] = big_m - cost[k1]
-            for k2 in range(indptr[b], indptr[b + 1]):
-                if shelter[k2] != j:
-                    p = code_tab[j * n_sn + shelter[k2]]
-                    t = fill[p]
-                    fill[p] += 1
-                    c_from[t] = k1
-                    c_to[t] = k2
-                    c_key[t] = cost[k2] - cost[k1]
-    # sort each (small) pair run by key, through scratch buffers (no temporaries per pair)
-    max_run = 0
-    start = 0
-    for p in range(n_pairs):
-        max_run = max(max_run, pair_cend[p] - start)
-        start = pair_cend[p]
-    tmp_from = np.empty(max_run, idx.dtype)
-    tmp_to = np.empty(max_run, idx.dtype)
-    tmp_key = np.empty(max_run, np.int64)
-    start = 0
-    for p in range(n_pairs):
-        end = pair_cend[p]
-        n = end - start
-        if n > 1:
-            o = np.argsort(c_key[start:end])
-            tmp_from[:n] = c_from[start:end]
-            tmp_to[:n] = c_to[start:end]
-            tmp_key[:n] = c_key[start:end]
-            for r in range(n):
-                c_from[start + r] = tmp_from[o[r]]
-                c_to[start + r] = tmp_to[o[r]]
-                c_key[start + r] = tmp_key[o[r]]
-        start = end
-    # candidates by their "from" arc, each with its pair (no lookup by c later)
-    arc_cptr = np.zeros(n_arcs + 1, idx.dtype)
-    for c in range(n_c):
-        arc_cptr[c_from[c] + 1] += 1
-    for k in range(n_arcs):
-        arc_cptr[k + 1] += arc_cptr[k]
-    afill = arc_cptr[:-1].copy()
-    arc_cands = np.empty(n_c, idx.dtype)
-    arc_cpair = np.empty(n_c, idx.dtype)
-    start = 0
-    for p in range(n_pairs):
-        for c in range(start, pair_cend[p]):
-            k = c_from[c]
-            arc_cands[afill[k]] = c
-            arc_cpair[afill[k]] = p
-            afill[k] += 1
-        start = pair_cend[p]
-    return c_from, c_to, c_key, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands, arc_cpair
+def working_set_bytes(n_blocks: int, n_shel: int, n_arcs: int) -> int:
+    """Bytes the solver kernel allocates: ~11 int64 per arc (flows, arcs by shelter and their
+    positions, the hop table's first size, counters), ~8 per block and ~16 per shelter."""
+    return 8 * (11 * n_arcs + 8 * n_blocks + 16 * (n_shel + 1)) + 4 * n_arcs
 
 
 @njit(cache=True, nogil=True)
-def _activate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, hop):
-    for t in range(arc_cptr[k], arc_cptr[k + 1]):
-        c = arc_cands[t]
-        p = arc_cpair[t]
-        if c < pfirst[p]:
-            pfirst[p] = c
-            hop[p, 0] = c_key[c]
-
-
-@njit(cache=True, nogil=True)
-def _deactivate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, hop, pair_cend, c_from, flow):
-    for t in range(arc_cptr[k], arc_cptr[k + 1]):
-        c = arc_cands[t]
-        p = arc_cpair[t]
-        if pfirst[p] == c:
-            q = c + 1
-            end = pair_cend[p]
-            while q < end and flow[c_from[q]] == 0:
-                q += 1
-            pfirst[p] = q
-            hop[p, 0] = c_key[q] if q < end else NO_HOP
-
-
-def index_dtype(indptr) -> type:
-    """int32 if every candidate index of ``_build_pairs`` fits (< 2**31), else int64."""
-    deg = np.diff(indptr)
-    n_cand = int(np.dot(deg, deg)) if deg.size else 0
-    return np.int32 if max(n_cand, int(indptr[-1])) < 2**31 - 1 else np.int64
-
-
-@njit(cache=True, nogil=True)
-def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price0, idx):
-    """Exact integer transportation problem; see the module docstring.
-
-    Returns ``(flow[E], unserved[P], price[S], status, n_dijkstra)``; ``price`` is the smallest
-    optimal dual of each capacity constraint (scaled integer units). ``idx`` is an empty int32
-    (or int64) array whose dtype the candidate index arrays take: int32 whenever the arcs and
-    ``sum(degree**2)`` candidates stay below 2**31 (see ``index_dtype``).
-    """
-    n_blocks = supply.shape[0]
-    n_shel = capacity.shape[0]
-    n_arcs = shelter.shape[0]
-
-    src = np.empty(n_arcs, np.int64)
-    for i in range(n_blocks):
-        for k in range(indptr[i], indptr[i + 1]):
-            src[k] = i
-
+def initial_duals(indptr, shelter, cost, big_m, price0):
+    """Phase 1: shelter prices ``w = max(price0, 0)`` and block potentials
+    ``v_b = min(M, min_j cost_bj + w_j)``."""
+    n_blocks = indptr.shape[0] - 1
+    n_shel = price0.shape[0]
     w = np.empty(n_shel, np.int64)
     for j in range(n_shel):
         w[j] = price0[j] if price0[j] > 0 else 0
     v = np.empty(n_blocks, np.int64)
     for i in range(n_blocks):
-        m = big_m
-        for k in range(indptr[i], indptr[i + 1]):
-            c = cost[k] + w[shelter[k]]
-            if c < m:
-                m = c
-        v[i] = m
+        v[i] = _block_potential(i, indptr, shelter, cost, w, big_m)
+    return w, v
 
+
+@njit(cache=True, nogil=True)
+def _block_potential(i, indptr, shelter, cost, w, big_m):
+    m = big_m
+    for k in range(indptr[i], indptr[i + 1]):
+        c = cost[k] + w[shelter[k]]
+        if c < m:
+            m = c
+    return m
+
+
+@njit(cache=True, nogil=True)
+def seed_flows(supply, capacity, indptr, shelter, cost, v, w, flow0, big_m):
+    """Phase 2: a start on tight arcs. Warm flows ``flow0`` are kept where their arc is tight
+    and the shelter has room; the rest of the supply then goes greedily to tight arcs.
+
+    Returns ``(rem, spare, flow, unserved)``; every kept flow is on a tight arc, so the
+    invariants of the module docstring hold except "price > 0 only on full shelters", which
+    :func:`repair_prices` restores.
+    """
+    n_blocks = supply.shape[0]
     rem = supply.copy()
     spare = capacity.copy()
-    flow = np.zeros(n_arcs, np.int64)
+    flow = np.zeros(shelter.shape[0], np.int64)
     unserved = np.zeros(n_blocks, np.int64)
-
+    if flow0.shape[0] == shelter.shape[0]:
+        for i in range(n_blocks):
+            vi = v[i]
+            for k in range(indptr[i], indptr[i + 1]):
+                f = flow0[k]
+                j = shelter[k]
+                if f <= 0 or rem[i] == 0 or spare[j] == 0 or cost[k] + w[j] != vi:
+                    continue
+                a = f
+                if rem[i] < a:
+                    a = rem[i]
+                if spare[j] < a:
+                    a = spare[j]
+                flow[k] = a
+                spare[j] -= a
+                rem[i] -= a
     _greedy_tight(rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m)
+    return rem, spare, flow, unserved
 
-    # ---- warm-start repair: a shelter with a positive price must be full -------------------
+
+@njit(cache=True, nogil=True)
+def repair_prices(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
+    """Phase 3: zero the price of every shelter left with room, releasing the flows that stop
+    being tight (and the unserved persons of blocks whose potential drops below M), then
+    put supply on tight arcs again. Afterwards any price vector is a valid start."""
+    n_shel = w.shape[0]
+    n_arcs = shelter.shape[0]
     any_price = False
     for j in range(n_shel):
-        if w[j] > 0:
+        if w[j] > 0 and spare[j] > 0:
             any_price = True
             break
-    if any_price:
-        # arcs by shelter (CSR), to find the blocks that can reach a shelter
-        cnt = np.zeros(n_shel + 1, np.int64)
-        for k in range(n_arcs):
-            cnt[shelter[k] + 1] += 1
-        for j in range(n_shel):
-            cnt[j + 1] += cnt[j]
-        fill = cnt[:-1].copy()
-        by_shel = np.empty(n_arcs, np.int64)
-        for k in range(n_arcs):
-            j = shelter[k]
-            by_shel[fill[j]] = k
-            fill[j] += 1
-        queue = np.empty(n_shel, np.int64)
-        inq = np.zeros(n_shel, np.bool_)
-        qh = 0
-        qt = 0
-        for j in range(n_shel):
-            if w[j] > 0 and spare[j] > 0:
-                queue[qt] = j
-                qt += 1
-                inq[j] = True
-        while qh < qt:
-            j = queue[qh]
-            qh += 1
-            w[j] = 0
-            for t in range(cnt[j], cnt[j + 1]):
-                i = src[by_shel[t]]
-                m = big_m
-                for k in range(indptr[i], indptr[i + 1]):
-                    c = cost[k] + w[shelter[k]]
-                    if c < m:
-                        m = c
-                if m >= v[i]:
+    if not any_price:
+        return
+    src = arc_blocks(indptr)
+    cnt, by_shel = _arcs_by_shelter(shelter, n_shel)
+    queue = np.empty(n_shel, np.int64)
+    inq = np.zeros(n_shel, np.bool_)
+    qh = 0
+    qt = 0
+    for j in range(n_shel):
+        if w[j] > 0 and spare[j] > 0:
+            queue[qt] = j
+            qt += 1
+            inq[j] = True
+    while qh < qt:
+        j = queue[qh]
+        qh += 1
+        w[j] = 0
+        for t in range(cnt[j], cnt[j + 1]):
+            i = src[by_shel[t]]
+            m = _block_potential(i, indptr, shelter, cost, w, big_m)
+            if m >= v[i]:
+                continue
+            v[i] = m
+            if unserved[i] > 0:
+                rem[i] += unserved[i]
+                unserved[i] = 0
+            for k in range(indptr[i], indptr[i + 1]):
+                f = flow[k]
+                if f == 0:
                     continue
-                v[i] = m
-                if unserved[i] > 0:
-                    rem[i] += unserved[i]
-                    unserved[i] = 0
-                for k in range(indptr[i], indptr[i + 1]):
-                    f = flow[k]
-                    if f == 0:
-                        continue
-                    j2 = shelter[k]
-                    if cost[k] + w[j2] == m:
-                        continue
-                    flow[k] = 0
-                    spare[j2] += f
-                    rem[i] += f
-                    if w[j2] > 0 and not inq[j2]:
-                        inq[j2] = True
-                        queue[qt] = j2
-                        qt += 1
+                j2 = shelter[k]
+                if cost[k] + w[j2] == m:
+                    continue
+                flow[k] = 0
+                spare[j2] += f
+                rem[i] += f
+                if w[j2] > 0 and not inq[j2]:
+                    inq[j2] = True
+                    queue[qt] = j2
+                    qt += 1
+    if n_arcs > 0:
         _greedy_tight(rem, spare, indptr, shelter, cost, v, w, flow, unserved, big_m)
 
-    # ---- successive shortest paths on the shelter graph ------------------------------------
-    # A residual path alternates block -> shelter (forward) and shelter -> block (backward, on
-    # an arc with flow). Block potentials are implicit (v_b = min(M, min_j cost_bj + w_j) holds
-    # for every block with flow or unserved persons), so the search runs over shelters only:
-    # the hop j -> j' through block b costs cost_bj' - cost_bj (static), and the cheapest hop
-    # among the blocks *currently* using j is kept per shelter pair in a static sorted list
-    # with a "first active" pointer.
-    (c_from, c_to, c_key, pair_to, pair_sptr, pair_cend, arc_cptr, arc_cands, arc_cpair) = (
-        _build_pairs(n_blocks, n_shel, indptr, shelter, cost, big_m, idx)
-    )
-    n_pairs = pair_to.shape[0]
-    pfirst = np.empty(n_pairs, np.int64)
-    # (key of the first active candidate or NO_HOP, to shelter) per pair: the search reads
-    # only this sequential array, not the scattered candidate table
-    hop = np.empty((n_pairs, 2), np.int64)
-    for p in range(n_pairs):
-        hop[p, 1] = pair_to[p]
-        c = pair_cend[p - 1] if p > 0 else 0
-        end = pair_cend[p]
-        while c < end and flow[c_from[c]] == 0:
-            c += 1
-        pfirst[p] = c
-        hop[p, 0] = c_key[c] if c < end else NO_HOP
 
+@njit(cache=True, nogil=True)
+def arc_blocks(indptr):
+    """Block (source) of every arc of a CSR by block."""
+    n_blocks = indptr.shape[0] - 1
+    src = np.empty(indptr[n_blocks], np.int64)
+    for i in range(n_blocks):
+        for k in range(indptr[i], indptr[i + 1]):
+            src[k] = i
+    return src
+
+
+@njit(cache=True, nogil=True)
+def _arcs_by_shelter(shelter, n_shel):
+    """CSR of the arcs grouped by shelter: ``(ptr[S + 1], arcs[E])``."""
+    n_arcs = shelter.shape[0]
+    ptr = np.zeros(n_shel + 1, np.int64)
+    for k in range(n_arcs):
+        ptr[shelter[k] + 1] += 1
+    for j in range(n_shel):
+        ptr[j + 1] += ptr[j]
+    fill = ptr[:-1].copy()
+    arcs = np.empty(n_arcs, np.int64)
+    for k in range(n_arcs):
+        j = shelter[k]
+        arcs[fill[j]] = k
+        fill[j] += 1
+    return ptr, arcs
+
+
+# ---- the lazy hop table -------------------------------------------------------------------
+# For each shelter j, its hops j -> b -> j' (b a block with flow on j, "active" at j), reduced
+# to the cheapest real cost change ``cost_bj' - cost_bj`` per target j' (and ``M - cost_bj``
+# to the unserved sink U = S). A shelter's segment is rebuilt only when it is read after its
+# set of active blocks changed ("dirty"), from those blocks' arcs: the table holds at most
+# sum over active arcs of the block's degree entries, linear in the arcs (a static table of
+# every candidate pair would hold sum(degree**2)).
+# pool rows: (key, to shelter, backward arc b->j, forward arc b->j' or -1 for U)
+
+
+@njit(cache=True, nogil=True)
+def hop_state(flow, shelter, n_shel):
+    """Arcs by shelter with the active ones (flow > 0) first: ``(ptr, arcs, pos, n_act)``."""
+    ptr, arcs = _arcs_by_shelter(shelter, n_shel)
+    pos = np.empty(shelter.shape[0], np.int64)
+    n_act = np.zeros(n_shel, np.int64)
+    for t in range(arcs.shape[0]):
+        pos[arcs[t]] = t
+    for t in range(arcs.shape[0]):
+        k = arcs[t]
+        if flow[k] > 0:
+            _swap_in(k, shelter[k], ptr, arcs, pos, n_act)
+    return ptr, arcs, pos, n_act
+
+
+@njit(cache=True, nogil=True)
+def _swap_in(k, j, ptr, arcs, pos, n_act):
+    t = ptr[j] + n_act[j]
+    k2 = arcs[t]
+    p = pos[k]
+    arcs[t] = k
+    arcs[p] = k2
+    pos[k] = t
+    pos[k2] = p
+    n_act[j] += 1
+
+
+@njit(cache=True, nogil=True)
+def _swap_out(k, j, ptr, arcs, pos, n_act):
+    n_act[j] -= 1
+    t = ptr[j] + n_act[j]
+    k2 = arcs[t]
+    p = pos[k]
+    arcs[t] = k
+    arcs[p] = k2
+    pos[k] = t
+    pos[k2] = p
+
+
+@njit(cache=True, nogil=True)
+def rebuild_hops(j, pool, tail, hop, indptr, shelter, cost, big_m, scr, touched):
+    """Rewrite shelter ``j``'s hop segment (sorted by target) from its active blocks; return
+    ``(pool, tail)`` (a bigger, compacted pool when the old one is full).
+
+    Each entry keeps the cheapest hop and the second cheapest (through another block), so
+    that a block leaving j usually promotes the second instead of a rebuild. ``n_from[k]``
+    counts the entries whose cheapest hop leaves through arc k. ``scr`` is scratch
+    (S + 1 rows: key, from, to, key2, from2, to2; keys INF between calls). ``hop`` is the
+    table's state, see :func:`augment_all`.
+    """
+    ptr, arcs, _, n_act, _, seg_start, seg_len, n_from, src = hop
+    n_shel = seg_start.shape[0]
+    for p in range(seg_start[j], seg_start[j] + seg_len[j]):
+        n_from[pool[p, 2]] -= 1
+    n_t = 0
+    for t in range(ptr[j], ptr[j] + n_act[j]):
+        kb = arcs[t]
+        b = src[kb]
+        cb = cost[kb]
+        for k2 in range(indptr[b], indptr[b + 1] + 1):
+            if k2 < indptr[b + 1]:
+                j2 = shelter[k2]
+                if j2 == j:
+                    continue
+                key = cost[k2] - cb
+                kt = k2
+            else:
+                j2 = n_shel
+                key = big_m - cb
+                kt = -1
+            if key < scr[j2, 0]:
+                if scr[j2, 0] == INF:
+                    touched[n_t] = j2
+                    n_t += 1
+                scr[j2, 3] = scr[j2, 0]
+                scr[j2, 4] = scr[j2, 1]
+                scr[j2, 5] = scr[j2, 2]
+                scr[j2, 0] = key
+                scr[j2, 1] = kb
+                scr[j2, 2] = kt
+            elif key < scr[j2, 3]:
+                scr[j2, 3] = key
+                scr[j2, 4] = kb
+                scr[j2, 5] = kt
+    if n_t > seg_len[j] and tail + n_t > pool.shape[0]:
+        live = n_t
+        for q in range(n_shel):
+            if q != j:
+                live += seg_len[q]
+        new = np.empty((2 * live + 64, pool.shape[1]), np.int64)
+        tail = 0
+        for q in range(n_shel):
+            if q != j:
+                new[tail : tail + seg_len[q]] = pool[seg_start[q] : seg_start[q] + seg_len[q]]
+                seg_start[q] = tail
+                tail += seg_len[q]
+        seg_len[j] = 0
+        pool = new
+    if n_t > seg_len[j]:
+        seg_start[j] = tail
+        tail += n_t
+    touched[:n_t].sort()
+    at = seg_start[j]
+    for r in range(n_t):
+        j2 = touched[r]
+        n_from[scr[j2, 1]] += 1
+        pool[at + r, 0] = scr[j2, 0]
+        pool[at + r, 1] = j2
+        pool[at + r, 2] = scr[j2, 1]
+        pool[at + r, 3] = scr[j2, 2]
+        pool[at + r, 4] = scr[j2, 3]
+        pool[at + r, 5] = scr[j2, 4]
+        pool[at + r, 6] = scr[j2, 5]
+        scr[j2, 0] = INF
+        scr[j2, 3] = INF
+    seg_len[j] = n_t
+    return pool, tail
+
+
+@njit(cache=True, nogil=True)
+def _merge_block(k, pool, seg_start, seg_len, n_from, src, indptr, shelter, cost, big_m):
+    """Fold the hops of a block that starts using shelter j (arc k) into j's clean segment;
+    False when one of its targets has no entry yet (the segment must be rebuilt)."""
+    j = shelter[k]
+    b = src[k]
+    lo0 = seg_start[j]
+    hi0 = lo0 + seg_len[j]
+    n_shel = seg_start.shape[0]
+    for k2 in range(indptr[b], indptr[b + 1] + 1):
+        if k2 < indptr[b + 1]:
+            j2 = shelter[k2]
+            if j2 == j:
+                continue
+            key = cost[k2] - cost[k]
+            kt = k2
+        else:
+            j2 = n_shel
+            key = big_m - cost[k]
+            kt = -1
+        lo = lo0
+        hi = hi0
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if pool[mid, 1] < j2:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == hi0 or pool[lo, 1] != j2:
+            return False
+        if key < pool[lo, 0]:
+            n_from[pool[lo, 2]] -= 1
+            n_from[k] += 1
+            pool[lo, 4] = pool[lo, 0]
+            pool[lo, 5] = pool[lo, 2]
+            pool[lo, 6] = pool[lo, 3]
+            pool[lo, 0] = key
+            pool[lo, 2] = k
+            pool[lo, 3] = kt
+        elif key < pool[lo, 4] < INF:  # INF: unknown since a promotion, left unknown
+            pool[lo, 4] = key
+            pool[lo, 5] = k
+            pool[lo, 6] = kt
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _add_flow(k, delta, flow, pool, hop, indptr, shelter, cost, big_m):
+    ptr, arcs, pos, n_act, dirty, seg_start, seg_len, n_from, src = hop
+    if flow[k] == 0:
+        j = shelter[k]
+        _swap_in(k, j, ptr, arcs, pos, n_act)
+        if not dirty[j] and not _merge_block(
+            k, pool, seg_start, seg_len, n_from, src, indptr, shelter, cost, big_m
+        ):
+            dirty[j] = True
+    flow[k] += delta
+
+
+@njit(cache=True, nogil=True)
+def _take_flow(k, delta, flow, pool, hop, shelter):
+    ptr, arcs, pos, n_act, dirty, seg_start, seg_len, n_from, _ = hop
+    flow[k] -= delta
+    if flow[k] == 0:
+        j = shelter[k]
+        _swap_out(k, j, ptr, arcs, pos, n_act)
+        if n_from[k] > 0 and not dirty[j]:
+            # entries whose cheapest hop left through k fall back on their second cheapest
+            for p in range(seg_start[j], seg_start[j] + seg_len[j]):
+                if pool[p, 2] != k:
+                    continue
+                k2 = pool[p, 5]
+                if pool[p, 4] == INF or flow[k2] == 0:
+                    dirty[j] = True
+                    break
+                n_from[k] -= 1
+                n_from[k2] += 1
+                pool[p, 0] = pool[p, 4]
+                pool[p, 2] = k2
+                pool[p, 3] = pool[p, 6]
+                pool[p, 4] = INF
+                if n_from[k] == 0:
+                    break
+
+
+@njit(cache=True, nogil=True)
+def augment_all(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
+    """Phase 4: successive shortest augmenting paths on the shelter graph.
+
+    A residual path alternates block -> shelter (forward) and shelter -> block (backward, on
+    an arc with flow). Block potentials are implicit (``v_b = min(M, min_j cost_bj + w_j)``
+    holds for every block with flow or unserved persons), so each search runs over shelters
+    only, reading the lazy hop table. Updates ``rem, spare, flow, unserved, w`` in place and
+    returns ``(status, n_searches, pool, seg_start, seg_len)``: the clean hop table, which the
+    final prices read.
+    """
+    n_blocks = rem.shape[0]
+    n_shel = w.shape[0]
+    src = arc_blocks(indptr)
+    ptr, arcs, pos, n_act = hop_state(flow, shelter, n_shel)
+    dirty = np.ones(n_shel, np.bool_)
+    seg_start = np.zeros(n_shel, np.int64)
+    seg_len = np.zeros(n_shel, np.int64)
+    n_from = np.zeros(shelter.shape[0], np.int32)
+    # the lazy hop table's state, passed around as one tuple
+    hop = (ptr, arcs, pos, n_act, dirty, seg_start, seg_len, n_from, src)
+    pool = np.empty((min(shelter.shape[0], n_shel * (n_shel + 1)) + 64, 7), np.int64)
+    tail = 0
     n_sn = n_shel + 1  # shelters + the unserved sink U (index n_shel, price 0)
+    scr = np.zeros((n_sn, 6), np.int64)
+    scr[:, 0] = INF
+    scr[:, 3] = INF
+    touched = np.empty(n_sn, np.int64)
+    scratch = np.empty(n_sn, np.int64)
     wu = np.zeros(n_sn, np.int64)
     wu[:n_shel] = w
     dist = np.full(n_sn, INF, np.int64)
     done = np.zeros(n_sn, np.bool_)
-    pred_c = np.full(n_sn, -1, np.int64)
-    pred_k = np.full(n_sn, -1, np.int64)
-    touched = np.empty(n_sn, np.int64)
+    pred_from = np.full(n_sn, -1, np.int64)
+    pred_to = np.full(n_sn, -1, np.int64)
     settled = np.empty(n_sn, np.int64)
-    max_deg = 0
-    for i in range(n_blocks):
-        if indptr[i + 1] - indptr[i] > max_deg:
-            max_deg = indptr[i + 1] - indptr[i]
-    heap_cap = n_pairs + max_deg + 2
-    hk = np.empty(heap_cap, np.int64)
-    hn = np.empty(heap_cap, np.int64)
-    n_dijkstra = 0
+    hk = np.empty(4 * n_sn + 64, np.int64)
+    hn = np.empty(4 * n_sn + 64, np.int64)
+    n_search = 0
     status = STATUS_OK
     u_node = n_shel
-
+    # blocks grouped by their nearest shelter (consecutive searches share shelters), then by v
+    near = np.zeros(n_blocks, np.int64)
+    for i in range(n_blocks):
+        best_c = INF
+        for k in range(indptr[i], indptr[i + 1]):
+            if cost[k] < best_c:
+                best_c = cost[k]
+                near[i] = shelter[k]
     order = np.argsort(v, kind="mergesort")
+    order = order[np.argsort(near[order], kind="mergesort")]
     for oi in range(n_blocks):
         s = order[oi]
         while rem[s] > 0:
-            n_dijkstra += 1
-            vs = big_m
-            for k in range(indptr[s], indptr[s + 1]):
-                c = cost[k] + wu[shelter[k]]
-                if c < vs:
-                    vs = c
+            n_search += 1
+            vs = _block_potential(s, indptr, shelter, cost, wu, big_m)
             n_touched = 0
             n_settled = 0
             hsize = 0
-            for k in range(indptr[s], indptr[s + 1]):
+            lo = indptr[s]
+            hi = indptr[s + 1]
+            if hsize + (hi - lo) + 1 >= hk.shape[0]:
+                hk, hn = heap_grow(hk, hn)
+            for k in range(lo, hi):
                 j = shelter[k]
                 nd = cost[k] - vs + wu[j]
                 if nd < dist[j]:
@@ -389,14 +525,13 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                         touched[n_touched] = j
                         n_touched += 1
                     dist[j] = nd
-                    pred_k[j] = k
+                    pred_to[j] = k
                     hsize = heap_push(hk, hn, hsize, nd, j)
-            nd = big_m - vs
-            dist[u_node] = nd
-            pred_k[u_node] = -1
+            dist[u_node] = big_m - vs
+            pred_to[u_node] = -1
             touched[n_touched] = u_node
             n_touched += 1
-            hsize = heap_push(hk, hn, hsize, nd, u_node)
+            hsize = heap_push(hk, hn, hsize, big_m - vs, u_node)
             target = -1
             d_star = INF
             while hsize > 0:
@@ -410,16 +545,27 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                 done[j] = True
                 settled[n_settled] = j
                 n_settled += 1
+                if dirty[j]:
+                    pool, tail = rebuild_hops(
+                        j, pool, tail, hop, indptr, shelter, cost, big_m, scr, scratch
+                    )
+                    dirty[j] = False
                 base = key - wu[j]
-                for p in range(pair_sptr[j], pair_sptr[j + 1]):
-                    j2 = hop[p, 1]
-                    nd = base + hop[p, 0] + wu[j2]  # > INF when the pair has no candidate
+                a = seg_start[j]
+                if hsize + seg_len[j] >= hk.shape[0]:
+                    hk, hn = heap_grow(hk, hn)
+                    while hsize + seg_len[j] >= hk.shape[0]:
+                        hk, hn = heap_grow(hk, hn)
+                for p in range(a, a + seg_len[j]):
+                    j2 = pool[p, 1]
+                    nd = base + pool[p, 0] + wu[j2]
                     if nd < dist[j2]:
                         if dist[j2] == INF:
                             touched[n_touched] = j2
                             n_touched += 1
                         dist[j2] = nd
-                        pred_c[j2] = pfirst[p]
+                        pred_from[j2] = pool[p, 2]
+                        pred_to[j2] = pool[p, 3]
                         hsize = heap_push(hk, hn, hsize, nd, j2)
             if target < 0:  # cannot happen: U is always reachable
                 status = STATUS_BROKEN_INVARIANT
@@ -428,89 +574,94 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
                 j = settled[t]
                 if dist[j] < d_star:
                     wu[j] += d_star - dist[j]
-
             # bottleneck
             delta = rem[s]
             if target != u_node and spare[target] < delta:
                 delta = spare[target]
             j = target
-            while pred_c[j] >= 0:
-                kb = c_from[pred_c[j]]
+            while pred_from[j] >= 0:
+                kb = pred_from[j]
                 if flow[kb] < delta:
                     delta = flow[kb]
                 j = shelter[kb]
             # apply
             if target == u_node:
-                c = pred_c[u_node]
-                unserved[src[c_from[c]] if c >= 0 else s] += delta
+                kb = pred_from[u_node]
+                unserved[src[kb] if kb >= 0 else s] += delta
             else:
                 spare[target] -= delta
             j = target
-            while pred_c[j] >= 0:
-                c = pred_c[j]
-                kt = c_to[c]
+            while pred_from[j] >= 0:
+                kt = pred_to[j]
                 if kt >= 0:
-                    if flow[kt] == 0:
-                        flow[kt] = delta
-                        _activate(kt, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, hop)
-                    else:
-                        flow[kt] += delta
-                kb = c_from[c]
-                flow[kb] -= delta
-                if flow[kb] == 0:
-                    _deactivate(
-                        kb,
-                        arc_cptr,
-                        arc_cands,
-                        arc_cpair,
-                        c_key,
-                        pfirst,
-                        hop,
-                        pair_cend,
-                        c_from,
-                        flow,
-                    )
+                    _add_flow(kt, delta, flow, pool, hop, indptr, shelter, cost, big_m)
+                kb = pred_from[j]
+                _take_flow(kb, delta, flow, pool, hop, shelter)
                 j = shelter[kb]
-            k = pred_k[j]
+            k = pred_to[j]
             if k >= 0:
-                if flow[k] == 0:
-                    flow[k] = delta
-                    _activate(k, arc_cptr, arc_cands, arc_cpair, c_key, pfirst, hop)
-                else:
-                    flow[k] += delta
+                _add_flow(k, delta, flow, pool, hop, indptr, shelter, cost, big_m)
             rem[s] -= delta
-
             for t in range(n_touched):
                 j = touched[t]
                 dist[j] = INF
                 done[j] = False
-                pred_c[j] = -1
-                pred_k[j] = -1
+                pred_from[j] = -1
+                pred_to[j] = -1
         if status != STATUS_OK:
             break
-
     for j in range(n_shel):
         w[j] = wu[j]
-    price = _smallest_prices(
-        indptr, shelter, cost, capacity, spare, unserved, w, big_m, pair_sptr, hop
-    )
+    # every segment clean for the final prices
     for j in range(n_shel):
-        if price[j] < 0:
-            status = STATUS_BROKEN_INVARIANT
-    return flow, unserved, price, status, n_dijkstra
+        if dirty[j]:
+            pool, tail = rebuild_hops(
+                j, pool, tail, hop, indptr, shelter, cost, big_m, scr, scratch
+            )
+            dirty[j] = False
+    return status, n_search, pool, seg_start, seg_len
 
 
 @njit(cache=True, nogil=True)
-def _smallest_prices(indptr, shelter, cost, capacity, spare, unserved, w, big_m, pair_sptr, hop):
-    """Smallest optimal shelter prices: ``max(0, -dist(t -> j))`` in the optimal residual graph.
+def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price0, flow0):
+    """Exact integer transportation problem; see the module docstring.
+
+    ``price0`` (int64 per shelter) and ``flow0`` (int64 per arc, or empty) are any start;
+    the answer is the same optimum. Returns ``(flow[E], unserved[P], price[S], status,
+    n_searches)``; ``price`` is the smallest optimal dual of each capacity constraint
+    (scaled integer units).
+    """
+    w, v = initial_duals(indptr, shelter, cost, big_m, price0)
+    rem, spare, flow, unserved = seed_flows(
+        supply, capacity, indptr, shelter, cost, v, w, flow0, big_m
+    )
+    repair_prices(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m)
+    status, n_search, pool, seg_start, seg_len = augment_all(
+        rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m
+    )
+    price = smallest_prices(
+        indptr, shelter, cost, capacity, spare, unserved, w, big_m, pool, seg_start, seg_len
+    )
+    for j in range(capacity.shape[0]):
+        if price[j] < 0:
+            status = STATUS_BROKEN_INVARIANT
+    return flow, unserved, price, status, n_search
+
+
+@njit(cache=True, nogil=True)
+def smallest_prices(
+    indptr, shelter, cost, capacity, spare, unserved, w, big_m, pool, seg_start, seg_len
+):
+    """Phase 5: smallest optimal shelter prices ``max(0, -dist(t -> j))`` in the optimal
+    residual graph.
 
     ``dist`` is the true (not reduced) shortest distance from the super sink t, whose residual
     arcs go to every used shelter (cost 0) and to the unserved sink U (cost 0), and from U to
     every block with unserved persons (cost -M). With potentials (v, w) all reduced costs are
     >= 0, so one Dijkstra suffices; reduced distance D_j gives ``dist = D_j - w_j``. Blocks are
-    collapsed as in the search: the hop j -> block -> j' is the pair table's first active
-    candidate (``hop``), and t -> U -> block -> j' is a seed. Paths that re-enter U are never
-    shorter than starting at U, so the (j, U) pairs are skipped.
+    collapsed as in the search: the hop j -> block -> j' is read from the (clean) hop table,
+    and t -> U -> block -> j' is a seed. Paths that re-enter U are never shorter than starting
+    at U, so hops to U are skipped.
     """
     n_shel = w.shape[0]
     wmax = np.int64(0)
@@ -526,18 +677,16 @@ def _smallest_prices(indptr, shelter, cost, capacity, spare, unserved, w, big_m,
             dist[j] = w[j]
     for i in range(unserved.shape[0]):
         if unserved[i] > 0:  # t -> U -> i (reduced max(0, v_i - M) = 0) -> j
-            vi = big_m
-            for k in range(indptr[i], indptr[i + 1]):
-                c = cost[k] + w[shelter[k]]
-                if c < vi:
-                    vi = c
+            vi = _block_potential(i, indptr, shelter, cost, w, big_m)
             for k in range(indptr[i], indptr[i + 1]):
                 j = shelter[k]
                 nd = cost[k] + w[j] - vi
                 if nd < dist[j]:
                     dist[j] = nd
     done = np.zeros(n_shel, np.bool_)
-    cap = n_shel + hop.shape[0] + 1
+    cap = n_shel + 1
+    for j in range(n_shel):
+        cap += seg_len[j]
     hk = np.empty(cap, np.int64)
     hn = np.empty(cap, np.int64)
     hsize = 0
@@ -552,11 +701,12 @@ def _smallest_prices(indptr, shelter, cost, capacity, spare, unserved, w, big_m,
             continue
         done[j] = True
         base = key - w[j]
-        for p in range(pair_sptr[j], pair_sptr[j + 1]):
-            j2 = hop[p, 1]
+        a = seg_start[j]
+        for p in range(a, a + seg_len[j]):
+            j2 = pool[p, 1]
             if j2 == n_shel:
                 continue
-            nd = base + hop[p, 0] + w[j2]  # > INF when the pair has no candidate
+            nd = base + pool[p, 0] + w[j2]
             if nd < dist[j2]:
                 dist[j2] = nd
                 hsize = heap_push(hk, hn, hsize, nd, j2)

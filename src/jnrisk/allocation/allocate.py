@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +21,10 @@ from jnrisk.allocation.solve import TransportSolution, greedy_transport, solve_t
 from jnrisk.units import JINAN_SHELTER_M2_PER_PERSON
 
 __all__ = ["AllocationResult", "allocate_shelters", "greedy_nearest"]
+
+#: Largest count (persons, places) and largest column total the solver accepts: its sums
+#: and flows are int64.
+COUNT_LIMIT = 2**62
 
 
 @dataclass(frozen=True)
@@ -199,12 +203,77 @@ def _points(gdf: Any, name: str) -> None:
     valid_geometry(gdf, name=name, geom_types=["Point"])
 
 
+def _unique_index(gdf: Any, name: str) -> None:
+    dup = gdf.index.duplicated(keep=False)
+    if dup.any():
+        from jnrisk._validate import describe_rows
+
+        labels = list(dict.fromkeys(gdf.index[dup]))
+        raise SchemaError(
+            f"{name}: index labels must be unique (flows and unserved rows are reported by "
+            f"label) but {len(labels):,} label(s) repeat (e.g. {labels[:5]}) at "
+            f"{describe_rows(np.flatnonzero(dup))} (positions); call "
+            f"{name}.reset_index(drop=True), or reset_index() to keep the old labels as a "
+            f"column."
+        )
+
+
+def _within_int64_totals(df: Any, column: str, values: np.ndarray, *, name: str) -> None:
+    """Counts must stay below COUNT_LIMIT one by one and in total (the solver sums them)."""
+    from jnrisk._validate import describe_rows
+
+    big = values > COUNT_LIMIT
+    if big.any():
+        raise DataError(
+            f"{name}: column {column!r} has values beyond what int64 totals allow "
+            f"(> 2**62 = {COUNT_LIMIT:.3g}) at {describe_rows(df.index[big])} "
+            f"(e.g. {float(values[big][0]):.4g}); check the column's units, or drop those rows."
+        )
+    total = float(np.nansum(values))
+    if total > COUNT_LIMIT:
+        top = np.argsort(values)[::-1][:5]
+        raise DataError(
+            f"{name}: column {column!r} sums to {total:.4g}, beyond what int64 totals allow "
+            f"(2**62 = {COUNT_LIMIT:.3g}); the largest values are at "
+            f"{describe_rows(df.index[top])}. Check the column's units, or split the problem."
+        )
+
+
+def _count_column(df: Any, column: str, *, name: str) -> np.ndarray:
+    """Whole counts >= 0 as int64, read exactly (no float round trip for integer columns),
+    checked against int64 totals before any cast."""
+    import pandas as pd
+
+    require_columns(df, [column], name=name)
+    series = df[column]
+    if pd.api.types.is_bool_dtype(series.dtype) or not (
+        pd.api.types.is_numeric_dtype(series.dtype) or series.empty
+    ):
+        raise SchemaError(
+            f"{name}: column {column!r} has dtype {series.dtype}, expected whole numbers of "
+            f"persons. Convert it with pd.to_numeric(df[{column!r}]) (and round it)."
+        )
+    raw = series.to_numpy()
+    if np.issubdtype(raw.dtype, np.integer):
+        as_float = raw.astype(np.float64)
+        _within_int64_totals(df, column, as_float, name=name)
+        neg = raw < 0
+        if neg.any():
+            non_negative_values(df, column, name=name, integer=True)  # names the rows
+        return raw.astype(np.int64)
+    as_float = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    _within_int64_totals(df, column, np.where(np.isfinite(as_float), as_float, 0.0), name=name)
+    return non_negative_values(df, column, name=name, integer=True)
+
+
 def _capacity(shelters: Any, capacity_col: str, area_col: str, m2_per_person: float):
     if capacity_col in shelters.columns:
-        return non_negative_values(shelters, capacity_col, name="shelters", integer=True)
+        return _count_column(shelters, capacity_col, name="shelters")
     if area_col in shelters.columns:
         area = non_negative_values(shelters, area_col, name="shelters")
-        return np.floor(area / m2_per_person + 1e-9).astype(np.int64)
+        cap = np.floor(area / m2_per_person + 1e-9)
+        _within_int64_totals(shelters, area_col, cap, name="shelters")
+        return cap.astype(np.int64)
     raise SchemaError(
         f"shelters: neither capacity column {capacity_col!r} nor area column {area_col!r} "
         f"is present (columns: {list(shelters.columns)[:20]}); pass capacity_col= or "
@@ -309,12 +378,14 @@ def _prepare(
             f"m2_per_person={m2_per_person!r}; give the effective area per person in m² "
             f"(> 0; Jinan standard {JINAN_SHELTER_M2_PER_PERSON})."
         )
-    require_columns(population, [persons_col], name="population")
-    persons = non_negative_values(population, persons_col, name="population", integer=True)
+    _unique_index(population, "population")
+    _unique_index(shelters, "shelters")
+    persons = _count_column(population, persons_col, name="population")
     capacity = _capacity(shelters, capacity_col, area_col, m2_per_person)
     (b_node, b_dist), (s_node, s_dist) = _snap_both(network, population, shelters, max_snap_m)
     walk = _walk_costs(network, b_node, b_dist, s_node, s_dist, float(max_walk_m), closed_edges)
-    return persons, capacity, walk.indptr.astype(np.int64), walk.indices.astype(np.int64), walk.data
+    return (persons, capacity, walk.indptr.astype(np.int64), walk.indices.astype(np.int64),
+            walk.data, (b_node, b_dist, s_node, s_dist))
 
 
 def _walk_costs(network, block_node, block_snap, shel_node, shel_snap, max_walk_m, closed_edges):
@@ -332,16 +403,72 @@ def _walk_costs(network, block_node, block_snap, shel_node, shel_snap, max_walk_
     )
 
 
-def _warm_prices(warm_start: Any, shelters: Any) -> Any:
+def _warm_start(warm_start: Any, population: Any, shelters: Any, indptr, shel) -> Any:
+    """The previous optimum as a start for this problem: its prices matched on the shelters'
+    index and its flows moved onto this problem's arcs by (block, shelter)."""
     if warm_start is None or isinstance(warm_start, TransportSolution | np.ndarray):
         return warm_start
-    if isinstance(warm_start, AllocationResult):
-        prev = warm_start.shelters["shelter_price"]
-        return prev.reindex(shelters.index).fillna(0.0).to_numpy(dtype=np.float64)
-    raise ConfigError(
-        f"warm_start must be an AllocationResult, a TransportSolution or an array of shelter "
-        f"prices, got {type(warm_start).__name__}."
+    if not isinstance(warm_start, AllocationResult):
+        raise ConfigError(
+            f"warm_start must be an AllocationResult, a TransportSolution or an array of "
+            f"shelter prices, got {type(warm_start).__name__}."
+        )
+    prev_pop, prev_shel = warm_start._inputs[0], warm_start._inputs[1]
+    if not prev_pop.index.equals(population.index):
+        n0, n1 = len(prev_pop), len(population)
+        m = min(n0, n1)
+        diff = np.flatnonzero(prev_pop.index[:m] != population.index[:m])
+        where = (
+            f"first different label at position {int(diff[0])}: "
+            f"{prev_pop.index[diff[0]]!r} then, {population.index[diff[0]]!r} now"
+            if diff.size
+            else "the labels agree on the shorter one"
+        )
+        raise ConfigError(
+            f"warm_start was solved for other population blocks ({n0:,} blocks then, {n1:,} "
+            f"now; {where}); warm-start only a re-solve of the same blocks (same index), or "
+            f"pass warm_start=None."
+        )
+    pos = prev_shel.index.get_indexer(shelters.index)
+    if (pos < 0).any():
+        from jnrisk._validate import describe_rows
+
+        raise ConfigError(
+            f"warm_start was solved without the shelters at "
+            f"{describe_rows(shelters.index[pos < 0])}; warm-start only from a result that "
+            f"had every current shelter (dropping shelters is fine), or pass warm_start=None."
+        )
+    prev = warm_start.solution
+    n_shel = len(shelters)
+    cur_of_prev = np.full(len(prev_shel), -1, np.int64)
+    cur_of_prev[pos] = np.arange(n_shel)
+    flow0 = _moved_flows(
+        warm_start.arc_indptr, cur_of_prev[warm_start.arc_shelter], prev.flow, indptr, shel, n_shel
     )
+    return replace(prev, flow=flow0, shelter_price=prev.shelter_price[pos])
+
+
+def _moved_flows(prev_indptr, prev_shel, prev_flow, indptr, shel, n_shel) -> np.ndarray:
+    """Flows of the arcs (block, prev_shel) put on the same (block, shelter) of ``indptr,
+    shel``; 0 where the pair is new (``prev_shel`` -1: a shelter that is gone)."""
+    if (
+        prev_indptr.shape == indptr.shape
+        and prev_shel.shape == shel.shape
+        and np.array_equal(prev_indptr, indptr)
+        and np.array_equal(prev_shel, shel)
+    ):
+        return prev_flow
+    n_blocks = indptr.shape[0] - 1
+    pb = np.repeat(np.arange(n_blocks, dtype=np.int64), np.diff(prev_indptr))
+    on = (prev_flow > 0) & (prev_shel >= 0)
+    keys_prev = pb[on] * n_shel + prev_shel[on]
+    order = np.argsort(keys_prev)
+    kp, fp = keys_prev[order], prev_flow[on][order]
+    keys = np.repeat(np.arange(n_blocks, dtype=np.int64), np.diff(indptr)) * n_shel + shel
+    if kp.size == 0:
+        return np.zeros(shel.shape[0], np.int64)
+    at = np.minimum(np.searchsorted(kp, keys), kp.size - 1)
+    return np.where(kp[at] == keys, fp[at], 0).astype(np.int64)
 
 
 def _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m):
@@ -397,8 +524,13 @@ def allocate_shelters(
     m2_per_person : float
         Effective area per person [m²] when capacity comes from area (Jinan standard 2.0).
     warm_start : AllocationResult, TransportSolution or array, optional
-        A previous result (e.g. before closing roads or losing a shelter); its shelter prices
-        (matched on the shelters' index) seed the solver. Same optimum as a cold solve.
+        A previous result of the same blocks (e.g. before closing roads, losing a shelter or
+        changing persons or capacities): its shelter prices (matched on the shelters' index)
+        and its flows (matched by block and shelter) seed the solver, so only the persons the
+        change displaced are re-routed. Same optimum as a cold solve. A result for other
+        blocks, or without one of the current shelters, raises :class:`~jnrisk.ConfigError`.
+        For many re-solves of one city, :class:`AllocationSolver` also keeps the walking
+        distances.
     unserved_cost : float, optional
         Penalty per unserved person [m]; default makes serving people come first.
     max_snap_m : float
@@ -430,7 +562,7 @@ def allocate_shelters(
     >>> res.summary()["unserved_persons"]
     100
     """
-    persons, capacity, indptr, shel, walk = _prepare(
+    persons, capacity, indptr, shel, walk, _ = _prepare(
         population,
         shelters,
         network,
@@ -449,7 +581,7 @@ def allocate_shelters(
         shel,
         walk,
         unserved_cost=unserved_cost,
-        warm_start=_warm_prices(warm_start, shelters),
+        warm_start=_warm_start(warm_start, population, shelters, indptr, shel),
     )
     return _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m)
 
@@ -486,7 +618,7 @@ def greedy_nearest(
     >>> greedy_nearest(blocks, shelters, net).summary()["served_persons"]
     3
     """
-    persons, capacity, indptr, shel, walk = _prepare(
+    persons, capacity, indptr, shel, walk, _ = _prepare(
         population,
         shelters,
         network,

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from jnrisk import _memory
 from jnrisk._errors import ConfigError, DataError, SchemaError, SolverError
 from jnrisk._validate import describe_rows
 
@@ -21,6 +22,8 @@ __all__ = ["TransportSolution", "solve_transport", "greedy_transport", "default_
 _COST_BITS = 40
 #: Largest scaled penalty; keeps every distance of the kernel far below int64 overflow.
 _PENALTY_BITS = 58
+#: Largest count and largest total of supply or capacity (flows and sums are int64).
+_COUNT_LIMIT = 2**62
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,20 @@ def _as_count_array(x: Any, name: str) -> np.ndarray:
                 f"{name} must hold whole persons; fractional values at "
                 f"{_where(frac, 'index')}. Round them first (np.round)."
             )
+    # beyond int64 totals: refuse before any cast (a cast would wrap to negative numbers)
+    big = arr > _COUNT_LIMIT
+    if big.any():
+        raise DataError(
+            f"{name} has values beyond what int64 totals allow (> 2**62 = {_COUNT_LIMIT:.3g}) at "
+            f"{_where(big, 'index')} (e.g. {float(arr[big][0]):.4g}); check the units."
+        )
+    if arr.size and float(np.abs(arr.astype(np.float64)).sum()) > _COUNT_LIMIT:
+        top = np.argsort(arr)[::-1][:5]
+        raise DataError(
+            f"{name} sums to {float(arr.astype(np.float64).sum()):.4g}, beyond what int64 "
+            f"totals allow (2**62 = {_COUNT_LIMIT:.3g}); largest at index {top.tolist()}. "
+            f"Check the units, or split the problem."
+        )
     arr = arr.astype(np.int64)
     neg = arr < 0
     if neg.any():
@@ -235,7 +252,10 @@ def solve_transport(
         people unserved when their trip would cost more than the penalty.
     warm_start : TransportSolution or array of float, optional
         A previous solution (or its ``shelter_price``) of a similar instance with the same
-        shelters. Its prices seed the dual; the result is the same optimum as a cold solve.
+        shelters. Its prices seed the dual and, when it has one flow per arc (the same arcs),
+        its flows seed the primal: after a small change only the persons it displaced are
+        re-routed. The result is the same optimum as a cold solve (flows may differ among
+        ties).
 
     Returns
     -------
@@ -270,8 +290,6 @@ def solve_transport(
     >>> float(sol.shelter_price[0]) == sol.unserved_cost - 300
     True
     """
-    from jnrisk.allocation import _kernels
-
     supply = _as_count_array(supply, "supply")
     capacity = _as_count_array(capacity, "capacity")
     indptr, shelter_idx, cost_arr = _check_arcs(
@@ -281,8 +299,26 @@ def solve_transport(
         uc = float(unserved_cost)
         if not math.isfinite(uc) or uc < 0:
             raise ConfigError(f"unserved_cost must be a finite number >= 0, got {unserved_cost!r}.")
-    k = min(int((supply > 0).sum()), int((capacity > 0).sum()))
-    icost, m_scaled, scale = _integer_costs(cost_arr, unserved_cost, max(k, 1))
+    return _solve_checked(
+        supply, capacity, indptr, shelter_idx, cost_arr, unserved_cost, warm_start
+    )
+
+
+def _solve_checked(
+    supply, capacity, indptr, shelter_idx, cost_arr, unserved_cost, warm_start, costs=None
+):
+    """:func:`solve_transport` on validated arrays. ``costs`` may hold the integer costs of
+    earlier calls on the same arcs, keyed by the penalty's ``k`` (filled on the way)."""
+    from jnrisk.allocation import _kernels
+
+    k = max(1, min(int((supply > 0).sum()), int((capacity > 0).sum())))
+    if costs is not None and k in costs:
+        icost, m_scaled, scale = costs[k]
+    else:
+        icost, m_scaled, scale = _integer_costs(cost_arr, unserved_cost, k)
+        if costs is not None:
+            costs[k] = (icost, m_scaled, scale)
+    flow0 = np.zeros(0, np.int64)
     if warm_start is None:
         price0 = _kernels.guess_prices(
             supply, capacity, indptr, shelter_idx, icost, np.int64(m_scaled)
@@ -298,6 +334,14 @@ def solve_transport(
             )
         prev = np.where(np.isfinite(prev), prev, 0.0)
         price0 = np.clip(np.rint(prev * scale), 0, m_scaled).astype(np.int64)
+        if isinstance(warm_start, TransportSolution) and warm_start.flow.shape == shelter_idx.shape:
+            # any flows are a safe start: the kernel keeps only those on tight arcs with room
+            flow0 = np.ascontiguousarray(warm_start.flow, dtype=np.int64)
+    _memory.ensure_fits(
+        _kernels.working_set_bytes(supply.shape[0], capacity.shape[0], shelter_idx.shape[0]),
+        what=f"the exact assignment of {shelter_idx.shape[0]:,} block-shelter arcs",
+        fix="lower max_walk_m (fewer arcs) or split the area into districts",
+    )
     flow, unserved, price, status, n_dij = _kernels.solve_transport_kernel(
         supply,
         capacity,
@@ -306,7 +350,7 @@ def solve_transport(
         icost,
         np.int64(m_scaled),
         price0,
-        np.zeros(0, _kernels.index_dtype(indptr)),
+        flow0,
     )
     if status != _kernels.STATUS_OK:
         raise SolverError(_kernels.STATUS_MESSAGES.get(int(status), f"status {status}"))
@@ -317,9 +361,16 @@ def solve_transport(
 
 def _solution(flow, unserved, cost_arr, unserved_cost, price, status, n_searches):
     if np.issubdtype(cost_arr.dtype, np.integer):
-        travel = float(int(np.dot(flow, cost_arr.astype(np.int64)))) if flow.size else 0.0
+        c64 = cost_arr.astype(np.int64)
+        if flow.size and float(flow.sum()) * float(c64.max()) >= 2.0**62:
+            # an int64 dot product could wrap: sum exactly in Python integers
+            on = flow > 0
+            travel = float(sum(int(f) * int(c) for f, c in zip(flow[on], c64[on], strict=True)))
+        else:
+            travel = float(int(np.dot(flow, c64))) if flow.size else 0.0
     else:
-        travel = float(np.dot(flow.astype(np.float64), cost_arr)) if flow.size else 0.0
+        on = np.flatnonzero(flow)  # few arcs carry flow: a dot over those only
+        travel = float(np.dot(flow[on].astype(np.float64), cost_arr[on])) if on.size else 0.0
     n_un = int(unserved.sum())
     objective = travel + float(unserved_cost) * n_un
     return TransportSolution(
