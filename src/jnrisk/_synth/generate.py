@@ -65,8 +65,10 @@ def _points(df: pd.DataFrame, drop=("x", "y")) -> gpd.GeoDataFrame:
 
 
 def _depression_names(real_dir: Path, near_rail: np.ndarray) -> list[str]:
-    """Names borrowed from the real waterlogging lists (railway underpasses for the depressions
-    on the railway, other core sections for the rest); the locations stay synthetic."""
+    """Name the depressions after the real waterlogging lists; the locations stay synthetic.
+
+    Railway underpasses name the depressions on the railway, other core sections the rest.
+    """
     w = pd.read_csv(Path(real_dir) / "jinan_waterlogging_road_sections.csv")
     w = w[w["district"].isin(["历下区", "市中区", "槐荫区", "天桥区", "历城区"])]
     names = list(dict.fromkeys(w["location_zh"].astype(str)))

@@ -61,7 +61,7 @@ def set_covering_sites(
     dest_col: str = "dest",
     cost_col: str = "cost_m",
 ) -> SitingResult:
-    """The fewest candidate sites that cover the demand within ``radius`` (LSCP).
+    """Select the fewest candidate sites that cover the demand within ``radius`` (LSCP).
 
     Parameters
     ----------

@@ -75,6 +75,7 @@ class UnitRanking:
     weights: dict[str, float]
 
     def to_geodataframe(self) -> Any:
+        """Return a copy of the ranked units table (a GeoDataFrame)."""
         return self.table.copy()
 
 

@@ -95,8 +95,11 @@ def _cells_of_points(x: np.ndarray, y: np.ndarray, transform, shape) -> np.ndarr
 
 
 def _road_samples(roads: gpd.GeoDataFrame, transform, shape, cell: float):
-    """Pieces of at most half a cell along each road: (road position, flat cell of the
-    piece's midpoint or -1 outside the grid, piece length [m])."""
+    """Cut each road into pieces of at most half a cell.
+
+    Returns (road position, flat cell of the piece's midpoint or -1 outside the grid, piece
+    length [m]).
+    """
     geoms = shapely.segmentize(roads.geometry.to_numpy(), cell / 2.0)
     coords, index = shapely.get_coordinates(geoms, return_index=True)
     same = index[1:] == index[:-1]
@@ -150,7 +153,7 @@ def ranking_text(
     depth_scale_m: float = DEPTH_SCALE_M,
     plausible_depth_m: float = PLAUSIBLE_PONDING_DEPTH_M,
 ) -> str:
-    """What the hot-spot ranking means, in one paragraph for a report.
+    """Explain the hot-spot ranking in one paragraph for a report.
 
     Examples
     --------
@@ -193,7 +196,7 @@ def waterlogging_hotspots(
     depth_scale_m: float = DEPTH_SCALE_M,
     plausible_depth_m: float = PLAUSIBLE_PONDING_DEPTH_M,
 ) -> Hotspots:
-    """Connected ponded areas deeper than ``threshold_m`` that touch a road, ranked.
+    """Rank the connected ponded areas deeper than ``threshold_m`` that touch a road.
 
     The default ranking is by exposure (:func:`ranking_text` gives the formula): residents in
     the flooded cells, flooded road length weighted by class, and facilities within

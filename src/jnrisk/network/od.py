@@ -1,5 +1,7 @@
-"""Origin-destination costs on a road network: bounded searches from the smaller side, the
-snap legs added at both ends, one sparse origin x destination matrix.
+"""Origin-destination costs on a road network.
+
+Bounded searches from the smaller side, the snap legs added at both ends, one sparse origin x
+destination matrix.
 
 This is the one place where "cost from snapped points to snapped points within a cutoff" is
 computed (shelter allocation, walking coverage, rescue drive times).
@@ -61,9 +63,10 @@ def _fan_out(cols_u: np.ndarray, groups: tuple[np.ndarray, np.ndarray]):
 
 
 def _unique_node_costs(net, u_o, inv_o, u_d, o_node, cutoff, weight, closed_edges, direction):
-    """Origins (all positions) x unique destination nodes, as a CSR matrix: one bounded
-    search per distinct node of the searched side; scipy's row/column selection (which keeps
-    explicit zeros) picks the wanted entries.
+    """Return origins (all positions) x unique destination nodes as a CSR matrix.
+
+    One bounded search per distinct node of the searched side; scipy's row/column selection
+    (which keeps explicit zeros) picks the wanted entries.
     """
     if direction == "from_origins":
         d = net.distances(u_o, cutoff, weight=weight, closed_edges=closed_edges)

@@ -58,7 +58,7 @@ def format_cell(value: Any, column: str = "", *, is_id: bool = False,
 
 
 def pretty_header(name: str) -> str:
-    """A column name for people: ``"covered_pct"`` -> ``"covered (%)"``.
+    """Turn a column name into a header for people: ``"covered_pct"`` -> ``"covered (%)"``.
 
     Examples
     --------

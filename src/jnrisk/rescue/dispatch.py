@@ -132,7 +132,7 @@ def fastest_teams(
     members_col: str = "members",
     specialty_col: str = "specialty",
 ):
-    """The ``k`` teams that reach one incident first, with ETA, members and specialty.
+    """Find the ``k`` teams that reach one incident first, with ETA, members and specialty.
 
     Parameters
     ----------

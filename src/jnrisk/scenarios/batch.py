@@ -279,7 +279,7 @@ class BatchSummary:
         return self.failed == 0
 
     def summary(self) -> str:
-        """A short human-readable report (what the CLI prints)."""
+        """Return a short human-readable report (what the CLI prints)."""
         rate = self.completed / self.elapsed_s if self.elapsed_s > 0 else float("nan")
         lines = [
             f"jnrisk batch: {self.total} scenario(s) -> {self.out}",
@@ -443,7 +443,7 @@ async def _probe_scheduler(address: str, connection_args: dict[str, Any], timeou
 
 
 def _connect(scheduler: str, security: Any = None, timeout_s: float | None = None) -> Any:
-    """A Client on ``scheduler``, or ConfigError within ``timeout_s`` (handshake included)."""
+    """Connect a Client to ``scheduler``, or raise ConfigError within ``timeout_s`` (handshake included)."""
     import asyncio
 
     from distributed import Client
@@ -508,8 +508,10 @@ def _connect(scheduler: str, security: Any = None, timeout_s: float | None = Non
 
 
 def _refuse_fast(scheduler: str, timeout_s: float, fix: str) -> None:
-    """A closed port or an unknown host fails at once (Dask's connect would retry until the
-    deadline)."""
+    """Fail at once on a closed port or an unknown host.
+
+    Dask's connect would retry until the deadline.
+    """
     import socket
 
     from distributed.comm.addressing import parse_host_port
@@ -560,7 +562,7 @@ def _stop_http(server: Any) -> None:
 
 
 def _local_client(workers: int | None) -> Any:
-    """A LocalCluster on loopback: TLS with a throw-away key, and no HTTP server anywhere.
+    """Start a LocalCluster on loopback: TLS with a throw-away key, and no HTTP server anywhere.
 
     Without TLS any local user could submit code to the scheduler; the key exists only in
     this process and its workers. Dask always starts HTTP servers (metrics, health, the

@@ -642,7 +642,7 @@ class Scenario:
     # -- identity --------------------------------------------------------------------------
 
     def canonical_json(self) -> str:
-        """The canonical JSON of the parameters (everything but ``name`` and ``sweep_point``)."""
+        """Return the canonical JSON of the parameters (everything but ``name`` and ``sweep_point``)."""
         d = self.to_dict()
         d.pop("name")
         d.pop("sweep_point", None)
@@ -696,7 +696,7 @@ class Scenario:
 
 
 def _option(scenario: Scenario, name: str) -> Any:
-    """The value of a scenario option (``"allocation.max_walk_m"``, ``"seed"``)."""
+    """Return the value of a scenario option (``"allocation.max_walk_m"``, ``"seed"``)."""
     section, _, key = name.rpartition(".")
     return getattr(getattr(scenario, section) if section else scenario, key)
 

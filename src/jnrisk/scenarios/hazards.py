@@ -203,7 +203,7 @@ def run_rescue(scenario: Any, city: Any = None) -> ScenarioResult:
 
 
 def _base_allocation(ctx: CityContext, shelters: Any, max_walk_m: float) -> Any:
-    """The intact-network allocation of everyone, cached per context (flood re-runs warm-start)."""
+    """Allocate everyone on the intact network, cached per context (flood re-runs warm-start)."""
     from jnrisk.allocation import allocate_shelters
 
     key = ("allocation", tuple(shelters.index), float(max_walk_m))

@@ -191,9 +191,11 @@ LAYER_FORMATS = ("parquet", "gpkg")
 
 
 def _local_dask_scheduler() -> Any:
-    """Inside a Dask worker, xarray's NetCDF writer takes a *distributed* lock (scheduler round
-    trips: measured 150 ms instead of 23 ms per small file). Our rasters are in memory, so
-    write them with the local synchronous scheduler (and so a local lock)."""
+    """Write the rasters with the local synchronous scheduler (and so a local lock).
+
+    Inside a Dask worker, xarray's NetCDF writer takes a *distributed* lock (scheduler round
+    trips: measured 150 ms instead of 23 ms per small file); the rasters are in memory.
+    """
     try:
         import dask
     except ImportError:  # pragma: no cover - dask is an optional extra

@@ -160,7 +160,7 @@ def synthetic_instance(
 def solve_instance(
     inst: dict[str, np.ndarray], *, max_walk_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Walking distances (scipy Dijkstra, bounded) and the greedy assignment.
+    """Compute walking distances (scipy Dijkstra, bounded) and the greedy assignment.
 
     Returns ``(block, shelter, persons, walk_m)`` arrays, one entry per assignment.
     """

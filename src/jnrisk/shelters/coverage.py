@@ -63,7 +63,7 @@ def walking_costs(
     max_snap_m: float = 500.0,
     on_far: str = "warn",
 ) -> pd.DataFrame:
-    """Walking distances [m] from blocks to targets (shelters, candidates) up to ``cutoff_m``.
+    """Compute walking distances [m] from blocks to targets (shelters, candidates) up to ``cutoff_m``.
 
     ``cost_m = snap(block) + network distance + snap(target)``, where ``snap`` is the straight
     leg to the nearest network node and the network distance is the walk from the block to
@@ -130,8 +130,10 @@ def walking_costs(
 def _pair_costs(
     network: Any, sb: Any, st: Any, cutoff_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(block position, target position, snap + network + snap metres) with cost <= cutoff,
-    walking to the targets (searched from the targets)."""
+    """Return (block position, target position, snap + network + snap metres) with cost <= cutoff.
+
+    Walking to the targets (searched from the targets).
+    """
     c = network.od_costs(sb, st, cutoff_m, direction="to_destinations")
     b_pos = np.repeat(np.arange(c.shape[0], dtype=np.int64), np.diff(c.indptr))
     return b_pos, c.indices.astype(np.int64), c.data
@@ -167,7 +169,7 @@ class ShelterCoverage:
     summary: pd.DataFrame
 
     def to_geodataframe(self) -> Any:
-        """The blocks layer with the coverage columns."""
+        """Return the blocks layer with the coverage columns."""
         return self.blocks
 
 
@@ -368,7 +370,7 @@ def city_m2_per_resident(
     area_col: str = "effective_area_m2",
     built_up_col: str = "built_up",
 ) -> dict[str, Any]:
-    """The city headline figure: shelter effective area per resident of the built-up area.
+    """Compute the city headline figure: shelter effective area per resident of the built-up area.
 
     ``m2_per_resident_built_up = Σ effective_area_m2 (all shelters) / Σ persons (blocks with
     built_up)``, the way the bureau states "人均 2 m² in the built-up area"; also per resident
@@ -435,7 +437,7 @@ class ShelterDemandResult:
     travel_person_m: float
 
     def to_geodataframe(self) -> Any:
-        """The blocks layer with demand / served / unserved columns."""
+        """Return the blocks layer with demand / served / unserved columns."""
         return self.blocks
 
 
