@@ -922,7 +922,7 @@ def _damage_model(
     return damage, out
 
 
-def displaced_persons(
+def displaced_persons(  # noqa: PLR0913  keyword-only model tables and column names
     blocks: Any,
     scenario: QuakeScenario,
     *,

@@ -416,7 +416,7 @@ def _fuel_grid(landcover: xr.DataArray, fuel_map: Mapping[int, int | None]) -> n
     return fuel
 
 
-def spread_rates(
+def spread_rates(  # noqa: PLR0913  keyword-only weather, fuel and grid options
     landcover: xr.DataArray,
     dem: xr.DataArray | None = None,
     *,
@@ -609,7 +609,7 @@ def _ignition_cells(
     return rows, cols, labels
 
 
-def arrival_time(
+def arrival_time(  # noqa: PLR0913  keyword-only weather, fuel and grid options
     landcover: xr.DataArray,
     ignitions: Any,
     *,

@@ -251,7 +251,7 @@ def _check_latitude(lat: Any, inputs: Mapping[str, xr.DataArray]) -> None:
 
 
 # --------------------------------------------------------------------------- FWI
-def fwi(
+def fwi(  # noqa: PLR0913  four weather series plus keyword-only start codes
     temp_c: xr.DataArray,
     rh_pct: xr.DataArray,
     wind_kmh: xr.DataArray,

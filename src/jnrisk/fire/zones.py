@@ -98,7 +98,7 @@ def _road_access(network: Any, fire_forces: Any, units: Any, access_speed_kmh: f
     return minutes, nearest[unit_snap.node]
 
 
-def rank_units(
+def rank_units(  # noqa: PLR0913  keyword-only weather, weighting and column options
     units: Any,
     landcover: xr.DataArray,
     dem: xr.DataArray,
@@ -345,7 +345,7 @@ def _evacuation_lines(res: Any, shelters: Any, max_m: float) -> list[str]:
     return lines
 
 
-def write_unit_plans(
+def write_unit_plans(  # noqa: PLR0913  keyword-only layers and column names
     ranking: UnitRanking,
     out_dir: str | Path,
     *,

@@ -180,7 +180,7 @@ def ranking_text(
     )
 
 
-def waterlogging_hotspots(
+def waterlogging_hotspots(  # noqa: PLR0913  keyword-only ranking options and column names
     depth_m: xr.DataArray,
     roads: gpd.GeoDataFrame,
     population: gpd.GeoDataFrame | None = None,

@@ -232,7 +232,7 @@ def town_centres(towns: Any, *, town_col: str = "town_id"):
     )
 
 
-def drive_time_coverage(
+def drive_time_coverage(  # noqa: PLR0913  keyword-only routing options and column names
     net: Any,
     facilities: Any,
     population: Any,

@@ -30,7 +30,7 @@ from jnrisk.rescue._common import (
 __all__ = ["SitingResult", "site_stations"]
 
 
-def site_stations(
+def site_stations(  # noqa: PLR0913  keyword-only routing and model options
     net: Any,
     demand: Any,
     candidates: Any,

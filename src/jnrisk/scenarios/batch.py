@@ -653,7 +653,7 @@ def _import_dask() -> None:
         ) from None
 
 
-def run_batch(
+def run_batch(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch` flags
     scenarios: Sequence[Scenario],
     *,
     out: str | Path,
@@ -911,7 +911,7 @@ def _run_distributed(
 # --------------------------------------------------------------------------------------------
 
 
-def batch_main(
+def batch_main(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch` flags
     file: str | Path,
     *,
     out: str | Path,

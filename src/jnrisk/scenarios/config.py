@@ -124,7 +124,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-def param(
+def param(  # noqa: PLR0913  keyword-only bounds of one parameter, like dataclasses.field
     default: Any = dataclasses.MISSING,
     *,
     kind: type = float,

@@ -66,7 +66,7 @@ def gaussian_weights(cost: np.ndarray, d0: float) -> np.ndarray:
     return np.where(d <= d0, np.maximum(w, 0.0), 0.0)
 
 
-def e2sfca(
+def e2sfca(  # noqa: PLR0913  keyword-only decay options and column names
     demand: Any,
     supply: Any,
     costs: pd.DataFrame,

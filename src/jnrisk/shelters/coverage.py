@@ -286,7 +286,7 @@ def shelter_coverage(
     return ShelterCoverage(blocks=out, summary=summary)
 
 
-def area_table(
+def area_table(  # noqa: PLR0913  keyword-only column names and standards
     blocks: Any,
     shelters: Any,
     *,
@@ -441,7 +441,7 @@ class ShelterDemandResult:
         return self.blocks
 
 
-def scenario_shelter_demand(
+def scenario_shelter_demand(  # noqa: PLR0913  keyword-only column names and walk limit
     blocks: Any,
     shelters: Any,
     network: Any | None = None,

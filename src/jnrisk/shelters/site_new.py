@@ -47,7 +47,7 @@ __all__ = [
 _OBJECTIVES = ("area", "count")
 
 
-def capacitated_covering_sites(
+def capacitated_covering_sites(  # noqa: PLR0913  keyword-only model options and column names
     blocks: Any,
     candidates: Any,
     costs: pd.DataFrame,
