@@ -134,7 +134,7 @@ def _classify_grid(line, orient, every_primary, every_secondary, minor, prefix_n
     return cls, names
 
 
-def make_roads(frame: Frame, terrain: Terrain, rng: np.random.Generator):
+def make_roads(frame: Frame, terrain: Terrain, rng: np.random.Generator):  # noqa: PLR0915  numbered steps share one builder and one RNG stream; their order fixes the bundled city
     """Return (nodes DataFrame[node_id, x, y], edges DataFrame) in EPSG:4548 metres."""
     b = _Builder()
     river_cut = frame.river.buffer(RIVER_HALF_WIDTH_M + 120.0)

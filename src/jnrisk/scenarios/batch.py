@@ -20,6 +20,7 @@ scheduler, ``out`` must be a folder every worker can write (a shared disk), and
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sys
@@ -749,16 +750,7 @@ def run_batch(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch`
         )
     if not isinstance(out, (str, Path)) and not hasattr(out, "__fspath__"):
         raise ConfigError(f"out must be a folder path, got {type(out).__name__} {out!r}.")
-    synchronous = isinstance(client, str)
-    if synchronous and client != "synchronous":
-        raise ConfigError(f"client={client!r} is not allowed; allowed: {list(_CLIENT_CHOICES)}.")
-    if client is not None and scheduler is not None:
-        raise ConfigError("give either client= or scheduler=, not both.")
-    if workers is not None and (client is not None or scheduler is not None):
-        raise ConfigError(
-            "workers= sizes the local cluster run_batch starts; with client= or scheduler= "
-            "the cluster is already sized. Drop workers= (or scale the cluster itself)."
-        )
+    synchronous = _check_cluster_choice(client, scheduler, workers)
     own_client = False
     if scheduler is not None:  # reaching the scheduler is part of the checks: before any file
         _import_dask()
@@ -787,6 +779,10 @@ def run_batch(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch`
             client = _local_client(workers)
             own_client = True
 
+    task = functools.partial(
+        _run_task, out=str(out), city_loader=city_loader, city_args=city_args,
+        skip_finished_since=skip_since, layer_format=layer_format, tmp_tag=tmp_tag,
+    )  # fmt: skip
     t0 = time.perf_counter()
     results: list[dict[str, Any]] = []
     bar = _progress_bar(progress, total=len(scenarios), initial=skipped)
@@ -794,24 +790,12 @@ def run_batch(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch`
     try:
         if synchronous:
             for s in todo:
-                res = _run_task(
-                    s,
-                    runners[s.kind],
-                    str(out),
-                    city_loader,
-                    city_args,
-                    0.0 if resume else None,
-                    layer_format,
-                    tmp_tag,
-                )
+                res = task(s, runners[s.kind], skip_finished_since=0.0 if resume else None)
                 results.append(res)
                 bar.update(1)
                 bar.set_postfix(failed=sum(r["status"] == "failed" for r in results))
         elif todo:
-            results = _run_distributed(
-                client, todo, runners, out, city_loader, city_args, skip_since, retries, bar,
-                layer_format, tmp_tag,
-            )
+            results = _run_distributed(client, todo, runners, out, task, retries, bar, tmp_tag)
         if not synchronous:
             n_workers = len(client.scheduler_info().get("workers", {}))
     finally:
@@ -837,19 +821,32 @@ def run_batch(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch`
     )
 
 
+def _check_cluster_choice(client: Any, scheduler: str | None, workers: int | None) -> bool:
+    """Check that one way to run was chosen; return whether the batch runs synchronously."""
+    synchronous = isinstance(client, str)
+    if synchronous and client != "synchronous":
+        raise ConfigError(f"client={client!r} is not allowed; allowed: {list(_CLIENT_CHOICES)}.")
+    if client is not None and scheduler is not None:
+        raise ConfigError("give either client= or scheduler=, not both.")
+    if workers is not None and (client is not None or scheduler is not None):
+        raise ConfigError(
+            "workers= sizes the local cluster run_batch starts; with client= or scheduler= "
+            "the cluster is already sized. Drop workers= (or scale the cluster itself)."
+        )
+    return synchronous
+
+
 def _run_distributed(
     client: Any,
     todo: list[Scenario],
     runners: dict[str, Callable[..., Any]],
     out: Path,
-    city_loader: Callable[..., Any] | None,
-    city_args: dict[str, Any],
-    skip_since: float,
+    task: Callable[..., dict[str, Any]],
     retries: int,
     bar: Any,
-    layer_format: str,
     tmp_tag: str,
 ) -> list[dict[str, Any]]:
+    """Submit one task per scenario (``task(scenario, runner)``) and collect the results."""
     from distributed import as_completed
 
     token = tmp_tag.rstrip("-")
@@ -859,20 +856,7 @@ def _run_distributed(
         key = f"jnrisk-scenario-{s.scenario_id}-{token}"
         by_key[key] = s
         futures.append(
-            client.submit(
-                _run_task,
-                s,
-                runners[s.kind],
-                str(out),
-                city_loader,
-                city_args,
-                skip_since,
-                layer_format,
-                tmp_tag,
-                key=key,
-                pure=False,
-                retries=retries,
-            )
+            client.submit(task, s, runners[s.kind], key=key, pure=False, retries=retries)
         )
     results: list[dict[str, Any]] = []
     n_failed = 0
