@@ -235,6 +235,22 @@ def rank_units(  # noqa: PLR0913  keyword-only weather, weighting and column opt
     Returns
     -------
     UnitRanking
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import Point, box
+    >>> lc = xr.DataArray(np.full((41, 41), 5), dims=("y", "x"),
+    ...                   coords={"y": np.arange(40, -1, -1) * 30.0, "x": np.arange(41) * 30.0}
+    ...                   ).rio.write_crs("EPSG:4548")
+    >>> units = gpd.GeoDataFrame({"unit_id": [1, 2]}, crs="EPSG:4548",
+    ...                          geometry=[box(0, 0, 600, 1200), box(600, 0, 1200, 1200)])
+    >>> villages = gpd.GeoDataFrame({"persons": [200]}, geometry=[Point(1100, 600)], crs="EPSG:4548")
+    >>> forces = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:4548")
+    >>> rk = rank_units(units, lc, lc.copy(data=np.zeros((41, 41))), villages=villages,
+    ...                 fire_forces=forces, wind_kmh=20.0, wind_from_deg=270.0)
+    >>> rk.table[["unit_id", "risk_rank"]].values.tolist()  # unit 2: farther from the force
+    [[2, 1], [1, 2]]
     """
     import rasterio.features
     from scipy.ndimage import minimum_filter
@@ -399,6 +415,25 @@ def write_unit_plans(  # noqa: PLR0913  keyword-only layers and column names
     -------
     list of pathlib.Path
         The files written (GeoPackage first).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import Point, box
+    >>> lc = xr.DataArray(np.full((41, 41), 5), dims=("y", "x"),
+    ...                   coords={"y": np.arange(40, -1, -1) * 30.0, "x": np.arange(41) * 30.0}
+    ...                   ).rio.write_crs("EPSG:4548")
+    >>> units = gpd.GeoDataFrame({"unit_id": [1, 2]}, crs="EPSG:4548",
+    ...                          geometry=[box(0, 0, 600, 1200), box(600, 0, 1200, 1200)])
+    >>> villages = gpd.GeoDataFrame({"persons": [200]}, geometry=[Point(1100, 600)], crs="EPSG:4548")
+    >>> forces = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:4548")
+    >>> water = gpd.GeoDataFrame({"volume_m3": [500.0]}, geometry=[Point(300, 300)], crs="EPSG:4548")
+    >>> rk = rank_units(units, lc, lc.copy(data=np.zeros((41, 41))), villages=villages,
+    ...                 fire_forces=forces)
+    >>> files = write_unit_plans(rk, tempfile.mkdtemp(), water_points=water, fire_forces=forces)
+    >>> [f.name for f in files]
+    ['fire_plans.gpkg', 'unit_2.md', 'unit_1.md']
     """
     if not isinstance(ranking, UnitRanking):
         raise ConfigError(

@@ -178,6 +178,13 @@ def worker_city(loader: Callable[..., Any] | None, args: Mapping[str, Any] | Non
     """Return ``loader(**args)``, loaded once per process (:func:`jnrisk.scenarios.load_city`).
 
     Batch tasks call this on the workers, so each worker process reads the city once.
+
+    Examples
+    --------
+    >>> def loader(factor=1):
+    ...     return {"factor": factor}
+    >>> worker_city(loader, {"factor": 2}) is worker_city(loader, {"factor": 2})
+    True
     """
     return load_city(loader, args)
 
@@ -346,6 +353,12 @@ def load_security(security: Any) -> Any:
     ConfigError
         The file is missing, is not such a YAML mapping, has unknown keys, or names TLS files
         that do not exist.
+
+    Examples
+    --------
+    >>> load_security(None) is None
+    True
+    >>> sec = load_security("cluster-tls.yaml")  # doctest: +SKIP
     """
     if security is None:
         return None
@@ -913,6 +926,13 @@ def batch_main(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch
     ``security`` and ``connect_timeout_s`` are passed to :func:`run_batch`. Returns the exit
     code: 0 all finished, 1 some scenarios failed (recorded in ``out/errors``), 2 bad input
     (nothing was run; the message is printed on stderr).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> batch_main(pathlib.Path(tempfile.mkdtemp()) / "missing.toml", out=tempfile.mkdtemp())
+    2
+    >>> batch_main("scenarios.toml", out="runs", workers=2)  # doctest: +SKIP
     """
     from jnrisk.scenarios.sweep import load_scenarios
 

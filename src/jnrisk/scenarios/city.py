@@ -107,7 +107,13 @@ def load_city(loader: Callable[..., Any] | None, args: Mapping[str, Any] | None 
 
 
 def load_jinan_context(year: int = 2024) -> CityContext:
-    """Load the bundled Jinan city (shelter inventory ``year``) and its networks, once per process."""
+    """Load the bundled Jinan city (shelter inventory ``year``) and its networks, once per process.
+
+    Examples
+    --------
+    >>> load_jinan_context(2024) is load_jinan_context(2024)
+    True
+    """
     from jnrisk.datasets import jinan
 
     return _loaded_context(jinan, {"year": int(year)})

@@ -473,6 +473,22 @@ def scenario_shelter_demand(  # noqa: PLR0913  keyword-only column names and wal
         Walk ``RoadNetwork``; not needed when ``costs`` is given.
     costs
         Optional precomputed long-format table (``origin``, ``dest``, ``cost_m``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 3, 4], [1, 0, 2, 1], [400.0, 400.0, 300.0, 300.0],
+    ...                            x=[0.0, 400.0, 700.0], y=[0.0, 0.0, 0.0], crs="EPSG:4548")
+    >>> b = gpd.GeoDataFrame({"displaced_persons": [100, 50], "district": ["A", "A"]},
+    ...                      geometry=[Point(0, 0), Point(700, 0)], crs="EPSG:4548")
+    >>> s = gpd.GeoDataFrame({"capacity_persons": [120]}, geometry=[Point(400, 0)],
+    ...                      crs="EPSG:4548")
+    >>> r = scenario_shelter_demand(b, s, net, usable_col=None)
+    >>> # the block 300 m from the shelter is served in full, 30 of the other stay unserved
+    >>> r.blocks["unserved_persons"].tolist(), r.flows["persons"].tolist()
+    ([30, 0], [70, 50])
     """
     from jnrisk.allocation import solve_transport
     from jnrisk.network import csr_from_arcs
