@@ -179,7 +179,7 @@ def new_map(city: Any, *, title: str, extent: tuple[float, float, float, float] 
     ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 5000, 5000)], crs=4548))
     >>> fig, ax = new_map(city, title="Jia")
     >>> figure_png(fig)[:4]
-    b'\\x89PNG'
+    b'\x89PNG'
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=figsize)
@@ -352,7 +352,7 @@ def figure_png(fig: Any, *, dpi: int = 110) -> bytes:
     --------
     >>> fig, ax = pyplot().subplots()
     >>> figure_png(fig)[:4]
-    b'\\x89PNG'
+    b'\x89PNG'
     """
     plt = pyplot()
     buf = io.BytesIO()

@@ -288,8 +288,8 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
-    >>> _ = p.write_text('name = "t"\\nkind = "synthetic_allocation"\\n[hazard]\\n'
-    ...                  '[sweep]\\nseed = [1, 2, 3]\\n')
+    >>> _ = p.write_text('name = "t"\nkind = "synthetic_allocation"\n[hazard]\n'
+    ...                  '[sweep]\nseed = [1, 2, 3]\n')
     >>> len(load_scenarios(p))
     3
     """
