@@ -38,8 +38,9 @@ def _as_crs(crs: Any) -> Any:
 
 
 def lonlat_bounds(data: Any, crs: Any = None) -> tuple[float, float, float, float] | None:
-    """``(west, south, east, north)`` in degrees of a GeoDataFrame/GeoSeries, a network or a
-    bounds tuple.
+    """Return ``(west, south, east, north)`` in degrees of geometries, a network or bounds.
+
+    The input is a GeoDataFrame/GeoSeries, a network or a bounds tuple.
 
     A bounds tuple is read in ``crs`` (lon/lat when ``crs`` is None). Objects are read in
     their own ``.crs``; without one, coordinates that fit within +-180/+-90 are taken as
@@ -87,7 +88,7 @@ def lonlat_bounds(data: Any, crs: Any = None) -> tuple[float, float, float, floa
 
 
 def local_utm_crs(geometries_or_bounds: Any, crs: Any = None) -> Any:
-    """The UTM zone (WGS 84, north or south) of the data's centroid, as a ``pyproj.CRS``.
+    """Return the UTM zone (WGS 84, north or south) of the data's centroid as a ``pyproj.CRS``.
 
     Parameters
     ----------
@@ -132,7 +133,7 @@ def local_utm_crs(geometries_or_bounds: Any, crs: Any = None) -> Any:
 
 
 def suggest_crs(data: Any) -> str | None:
-    """A projected CRS that fits ``data``, as ``"EPSG:nnnn"`` for error messages (or None).
+    """Return a projected CRS that fits ``data``, as ``"EPSG:nnnn"`` for error messages (or None).
 
     ``jnrisk.ANALYSIS_CRS`` (EPSG:4548) when the data lie inside its area of use (Jinan and
     its neighbours), else the local UTM zone of the data's centroid.

@@ -53,7 +53,7 @@ def heap_pop(keys, vals, size):
 
 @njit(cache=True, nogil=True)
 def heap_grow(keys, vals):
-    """Copies of ``keys, vals`` with twice the room (same dtypes)."""
+    """Return copies of ``keys, vals`` with twice the room (same dtypes)."""
     n = keys.shape[0] * 2
     k2 = np.empty(n, dtype=keys.dtype)
     v2 = np.empty(n, dtype=vals.dtype)

@@ -131,7 +131,7 @@ def ensure_fits(nbytes: float, *, what: str, fix: str, budget_bytes: int | None 
 
 
 def pairs_within_reach(origins_xy: Any, targets_xy: Any, reach_m: float) -> int:
-    """Number of (origin, target) pairs at most ``reach_m`` apart in a straight line.
+    """Count the (origin, target) pairs at most ``reach_m`` apart in a straight line.
 
     A network distance is never shorter than the straight line, so this bounds from above
     the origin-destination pairs a search with a ``reach_m`` cutoff can produce (e.g. the

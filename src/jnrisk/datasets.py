@@ -153,8 +153,10 @@ class JinanCity:
 
 
 def data_path() -> Path:
-    """Folder of the bundled city: ``$JNRISK_DATA_DIR``, the wheel's ``jnrisk/data/jinan`` or
-    the source tree's ``data/jinan``.
+    """Return the folder of the bundled city.
+
+    That is ``$JNRISK_DATA_DIR``, the wheel's ``jnrisk/data/jinan`` or the source tree's
+    ``data/jinan``.
 
     Examples
     --------
@@ -352,8 +354,11 @@ def jinan(
 
 
 def _target_crs(d: Path, crs: Any) -> str:
-    """The vector layers' CRS: ``crs`` if given (checked against the data), else one that fits
-    the boundary layer (EPSG:4548 for Jinan, the local UTM zone elsewhere)."""
+    """Return the vector layers' CRS.
+
+    ``crs`` if given (checked against the data), else one that fits the boundary layer
+    (EPSG:4548 for Jinan, the local UTM zone elsewhere).
+    """
     from pyproj import CRS
 
     from jnrisk._crs import suggest_crs, warn_outside_area_of_use
@@ -457,8 +462,10 @@ def verify(data_dir: str | os.PathLike[str] | None = None, *, regenerate: bool =
 
 
 def _compare_hashes(d: Path, files: dict[str, Any], fresh: dict[str, str]) -> None:
-    """Raise DataFileError naming the first file whose layer hash differs from ``fresh``
-    (layers missing from ``fresh`` are not compared)."""
+    """Raise DataFileError naming the first file whose layer hash differs from ``fresh``.
+
+    Layers missing from ``fresh`` are not compared.
+    """
     for fn, info in files.items():
         for layer, h in info.get("layers", {}).items():
             if layer in fresh and fresh[layer] != h:

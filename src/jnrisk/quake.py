@@ -597,7 +597,7 @@ DEFAULT_DPM.attrs["source"] = DPM_SOURCE
 
 
 def intensity_zone(intensity: Any) -> np.ndarray:
-    """The isoseismal zone (integer intensity) of continuous intensities: ``floor(I)``.
+    """Return the isoseismal zone (integer intensity) of continuous intensities: ``floor(I)``.
 
     The relation gives the *outer boundary* of each zone, so zone k spans [k, k + 1) on the
     continuous axis (docs/references.md#quake-zone-rows).
@@ -788,6 +788,7 @@ class DisplacementFractions:
             )
 
     def as_array(self) -> np.ndarray:
+        """Return the fractions in ``DAMAGE_STATES`` order as a float64 array."""
         return np.array([getattr(self, s) for s in DAMAGE_STATES], dtype=np.float64)
 
 
@@ -921,7 +922,7 @@ def _damage_model(
     return damage, out
 
 
-def displaced_persons(
+def displaced_persons(  # noqa: PLR0913  keyword-only model tables and column names
     blocks: Any,
     scenario: QuakeScenario,
     *,
@@ -1036,7 +1037,7 @@ def shelter_usability(
 
 
 def default_scenario() -> QuakeScenario:
-    """The default scenario of ``jnrisk run`` and notebook 01: an illustrative M6.0 near Jinan.
+    """Return the illustrative M6.0 near Jinan that ``jnrisk run`` and notebook 01 use.
 
     Epicentre 12 km south of the Lixia district centroid (EPSG:4548: 508,164 E,
     4,046,206 N), focal depth 10 km, fault strike 60° (NE). Illustrative, not a hazard

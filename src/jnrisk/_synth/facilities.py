@@ -1,5 +1,8 @@
-"""Shelters, rescue stations/teams, fire forces, candidate sites, warehouses and the forest-fire
-layers (forest units, key villages, water points, lookouts)."""
+"""Synthetic facilities: shelters, rescue, fire forces, candidate sites and forest-fire layers.
+
+Shelters, rescue stations/teams, fire forces, candidate sites, warehouses and the forest-fire
+layers (forest units, key villages, water points, lookouts).
+"""
 
 from __future__ import annotations
 
@@ -59,8 +62,11 @@ def _spread(rng, x, y, n, dmin, weights=None):
 
 
 def _shelter_areas(rng, cohort: int, target: float, fixed_override: tuple[float, ...] = ()):
-    """Classes and effective areas [m²] of one cohort; the first fixed sites take the areas
-    in ``fixed_override`` and the other fixed sites are scaled so the cohort sums to ``target``."""
+    """Return the classes and effective areas [m²] of one cohort.
+
+    The first fixed sites take the areas in ``fixed_override`` and the other fixed sites are
+    scaled so the cohort sums to ``target``.
+    """
     classes, areas = [], []
     for cls, (n23, n24, lo, hi) in SHELTER_CLASSES.items():
         n = n23 if cohort == 2023 else n24
@@ -277,8 +283,11 @@ def make_warehouses(frame, terrain, dist_r, rng):
 
 
 def make_forest(frame: Frame, terrain: Terrain, dist_r, blocks, rng):
-    """Forest units (Voronoi cells of forest seeds, clipped to district and a 5 km disc),
-    fuel summaries from land cover, key villages, water points and lookouts."""
+    """Build forest units, their fuel summaries, key villages, water points and lookouts.
+
+    Forest units are Voronoi cells of forest seeds, clipped to district and a 5 km disc; fuel
+    summaries come from land cover.
+    """
     d = frame.districts
     lc = terrain.landcover
     south_idx = [i for i, n in enumerate(d["name_en"]) if n in SOUTHERN_DISTRICTS]

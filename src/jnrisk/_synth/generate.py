@@ -65,8 +65,10 @@ def _points(df: pd.DataFrame, drop=("x", "y")) -> gpd.GeoDataFrame:
 
 
 def _depression_names(real_dir: Path, near_rail: np.ndarray) -> list[str]:
-    """Names borrowed from the real waterlogging lists (railway underpasses for the depressions
-    on the railway, other core sections for the rest); the locations stay synthetic."""
+    """Name the depressions after the real waterlogging lists; the locations stay synthetic.
+
+    Railway underpasses name the depressions on the railway, other core sections the rest.
+    """
     w = pd.read_csv(Path(real_dir) / "jinan_waterlogging_road_sections.csv")
     w = w[w["district"].isin(["历下区", "市中区", "槐荫区", "天桥区", "历城区"])]
     names = list(dict.fromkeys(w["location_zh"].astype(str)))
@@ -81,6 +83,31 @@ def _depression_names(real_dir: Path, near_rail: np.ndarray) -> list[str]:
             out.append(other[i_o % len(other)])
             i_o += 1
     return out
+
+
+def _town_lookup(frame, towns):
+    """Return ``town_of_xy(x, y)``: the town of points, the nearest seed in their district."""
+    from scipy.spatial import cKDTree
+
+    from jnrisk._synth.geography import district_index
+
+    trees = {a: (cKDTree(g[["seed_x", "seed_y"]].to_numpy()), g["town_id"].to_numpy())
+             for a, g in towns.groupby("adcode")}
+    adcodes = frame.districts["adcode"].to_numpy()
+
+    def town_of_xy(x, y):
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        di = district_index(frame, x, y)
+        out = np.zeros(len(x), np.int64)
+        for i in np.unique(di):
+            sel = di == i
+            tree, ids = trees[adcodes[i]]
+            _, nn = tree.query(np.column_stack([x[sel], y[sel]]), k=1)
+            out[sel] = ids[nn]
+        return out
+
+    return town_of_xy
 
 
 def generate_city(seed: int = DEFAULT_SEED, *, real_dir: Path, with_roads: bool = True) -> SynthCity:
@@ -116,26 +143,7 @@ def generate_city(seed: int = DEFAULT_SEED, *, real_dir: Path, with_roads: bool 
     blocks["town_id"] = town_of_block
     t = lap("towns", t)
 
-    # town lookup for arbitrary points: nearest seed within the point's district
-    seeds_by_d = {a: g for a, g in towns.groupby("adcode")}
-    from scipy.spatial import cKDTree
-    trees = {a: (cKDTree(g[["seed_x", "seed_y"]].to_numpy()), g["town_id"].to_numpy())
-             for a, g in seeds_by_d.items()}
-    adcodes = frame.districts["adcode"].to_numpy()
-
-    def town_of_xy(x, y):
-        from jnrisk._synth.geography import district_index
-        x = np.asarray(x, float)
-        y = np.asarray(y, float)
-        di = district_index(frame, x, y)
-        out = np.zeros(len(x), np.int64)
-        for i in np.unique(di):
-            sel = di == i
-            tree, ids = trees[adcodes[i]]
-            _, nn = tree.query(np.column_stack([x[sel], y[sel]]), k=1)
-            out[sel] = ids[nn]
-        return out
-
+    town_of_xy = _town_lookup(frame, towns)
     shelters = facilities.make_shelters(frame, ter, dist_r, blocks, town_of_xy, r_sh)
     t = lap("shelters", t)
     stations = facilities.make_stations(towns, blocks, r_st)

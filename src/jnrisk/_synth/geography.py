@@ -135,7 +135,7 @@ def load_frame(real_dir: Path) -> Frame:
 
 
 def _south_of_river(river: shapely.LineString, city: shapely.Geometry) -> shapely.Geometry:
-    """The half-plane south-east of the river line, as a polygon covering the city."""
+    """Return the half-plane south-east of the river line as a polygon covering the city."""
     xmin, ymin, xmax, ymax = city.bounds
     coords = np.asarray(river.coords)
     pad = 200_000.0

@@ -114,8 +114,11 @@ def make_blocks(frame: Frame, terrain: Terrain, dist_r: np.ndarray, rng) -> pd.D
 
 
 def make_towns(frame: Frame, blocks: pd.DataFrame, rng):
-    """Town polygons (Voronoi of population-weighted seeds, clipped per district) and town_id
-    of every block (nearest seed in its district == the Voronoi cell it falls in)."""
+    """Build town polygons and the town_id of every block.
+
+    Towns are Voronoi cells of population-weighted seeds, clipped per district; a block's town
+    is the nearest seed in its district (the Voronoi cell it falls in).
+    """
     d = frame.districts
     towns = []
     town_of_block = np.zeros(len(blocks), np.int64)

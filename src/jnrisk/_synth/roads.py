@@ -1,5 +1,7 @@
-"""Synthetic road network: street lattices in built-up areas, a rural lattice elsewhere,
-motorways with interchanges, and the Yellow River crossed only at named bridges.
+"""Synthetic road network.
+
+Street lattices in built-up areas, a rural lattice elsewhere, motorways with interchanges, and
+the Yellow River crossed only at named bridges.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def _classify_grid(line, orient, every_primary, every_secondary, minor, prefix_n
     return cls, names
 
 
-def make_roads(frame: Frame, terrain: Terrain, rng: np.random.Generator):
+def make_roads(frame: Frame, terrain: Terrain, rng: np.random.Generator):  # noqa: PLR0915  numbered steps share one builder and one RNG stream; their order fixes the bundled city
     """Return (nodes DataFrame[node_id, x, y], edges DataFrame) in EPSG:4548 metres."""
     b = _Builder()
     river_cut = frame.river.buffer(RIVER_HALF_WIDTH_M + 120.0)
@@ -334,8 +336,10 @@ def _walk_main_component(n: int, edges: pd.DataFrame) -> np.ndarray:
 
 
 def _densify(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices after the first of a polyline (m, 2), with extra points so that consecutive
-    ones are <= ACCESS_STEP_M apart (the access road's new nodes)."""
+    """Return the vertices after the first of a polyline (m, 2), densified to ACCESS_STEP_M.
+
+    Extra points make consecutive vertices <= ACCESS_STEP_M apart (the access road's new nodes).
+    """
     xs, ys = [], []
     for (ax, ay), (bx, by) in zip(path[:-1], path[1:], strict=True):
         m = max(int(np.ceil(np.hypot(bx - ax, by - ay) / ACCESS_STEP_M)), 1)
@@ -346,9 +350,12 @@ def _densify(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _land_route(qx, qy, qs, tx, ty, tid, frame: Frame, *, cell_m: float = 50.0):
-    """Shortest 8-neighbour grid path on dry land (inside the city, on the point's river side,
-    farther than RIVER_HALF_WIDTH_M from the river line) from (qx, qy) to the nearest target
-    node; returns (node id, new node x, new node y) or None when none is reachable."""
+    """Find the shortest 8-neighbour grid path on dry land from (qx, qy) to the nearest target.
+
+    Dry land is inside the city, on the point's river side and farther than RIVER_HALF_WIDTH_M
+    from the river line. Returns (node id, new node x, new node y), or None when no target
+    node is reachable.
+    """
     from scipy.sparse.csgraph import dijkstra
 
     for radius in (4_000.0, 8_000.0, 16_000.0):

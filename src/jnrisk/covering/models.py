@@ -139,7 +139,7 @@ class SitingResult:
         return self.candidates[self.candidates["selected"].to_numpy(dtype=bool)]
 
     def to_geodataframe(self, candidates: Any, *, selected_col: str = "selected") -> Any:
-        """A copy of ``candidates`` with a boolean ``selected_col``.
+        """Return a copy of ``candidates`` with a boolean ``selected_col``.
 
         With an assignment, also ``assigned_persons`` per candidate.
         """
@@ -204,7 +204,7 @@ def set_covering(
     fixed: Any = None,
     time_limit_s: float | None = None,
 ) -> SitingResult:
-    """The fewest (cheapest) sites that cover all coverable demand, or at least ``min_covered``.
+    """Select the fewest (cheapest) sites that cover all coverable demand or ``min_covered``.
 
     Minimises ``Σ cost_j y_j`` (binary ``y``) subject to ``Σ_j a_ij y_j >= 1`` for every
     demand row that an available candidate reaches (rows nobody reaches are reported as
@@ -689,7 +689,7 @@ class _Capacitated:
         return len(self.cap)
 
     def open_only(self, open_: np.ndarray) -> _Capacitated:
-        """The same instance with only the pairs of opened candidates."""
+        """Return the same instance with only the pairs of opened candidates."""
         keep = open_[self.pj]
         return dataclasses.replace(self, pi=self.pi[keep], pj=self.pj[keep])
 

@@ -47,7 +47,7 @@ def _with_tables(res: SitingResult, demand: Any, candidates: Any, cover: Any) ->
                                uncoverable=demand.index[~coverable])
 
 
-def set_covering_sites(
+def set_covering_sites(  # noqa: PLR0913  keyword-only model options and column names
     demand: Any,
     candidates: Any,
     costs: pd.DataFrame,
@@ -61,7 +61,7 @@ def set_covering_sites(
     dest_col: str = "dest",
     cost_col: str = "cost_m",
 ) -> SitingResult:
-    """The fewest candidate sites that cover the demand within ``radius`` (LSCP).
+    """Select the fewest candidate sites that cover the demand within ``radius`` (LSCP).
 
     Parameters
     ----------
@@ -114,7 +114,7 @@ def set_covering_sites(
     return _with_tables(res, demand, candidates, cover)
 
 
-def maximal_covering_sites(
+def maximal_covering_sites(  # noqa: PLR0913  keyword-only model options and column names
     blocks: Any,
     candidates: Any,
     costs: pd.DataFrame,
@@ -169,7 +169,7 @@ def maximal_covering_sites(
     return res.candidates, res
 
 
-def capacitated_covering_sites(
+def capacitated_covering_sites(  # noqa: PLR0913  keyword-only model options and column names
     blocks: Any,
     candidates: Any,
     costs: pd.DataFrame,

@@ -105,7 +105,7 @@ def dc_step(dc0, temp_c, rain_mm, day_length_adj):
 
 @njit(cache=True, nogil=True)
 def isi_value(ffmc, wind_kmh):
-    """Initial Spread Index from FFMC and wind (km/h)."""
+    """Compute the Initial Spread Index from FFMC and wind (km/h)."""
     m = FFMC_CONSTANT * (101.0 - ffmc) / (59.5 + ffmc)
     ff = 91.9 * math.exp(-0.1386 * m) * (1.0 + m**5.31 / 4.93e7)
     return 0.208 * math.exp(0.05039 * wind_kmh) * ff

@@ -416,7 +416,7 @@ def _fuel_grid(landcover: xr.DataArray, fuel_map: Mapping[int, int | None]) -> n
     return fuel
 
 
-def spread_rates(
+def spread_rates(  # noqa: PLR0913  keyword-only weather, fuel and grid options
     landcover: xr.DataArray,
     dem: xr.DataArray | None = None,
     *,
@@ -464,6 +464,16 @@ def spread_rates(
         ``ros_m_min`` (0 on non-burnable cells), ``direction_deg`` (of maximum spread, clockwise
         from north), ``lw_ratio``, ``eccentricity``, ``fuel_model`` (0 non-burnable), with the
         coords and CRS of ``landcover``.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> lc = xr.DataArray(np.full((41, 41), 5), dims=("y", "x"),
+    ...                   coords={"y": np.arange(40, -1, -1) * 30.0, "x": np.arange(41) * 30.0}
+    ...                   ).rio.write_crs("EPSG:4548")
+    >>> r = spread_rates(lc, wind_kmh=20.0, wind_from_deg=270.0)  # a west wind
+    >>> int(r.fuel_model[0, 0]), round(float(r.ros_m_min[0, 0]), 1), round(float(r.direction_deg[0, 0]))
+    (1, 31.1, 90)
     """
     grid = check_raster("landcover", landcover)
     dx, dy = grid.dx, grid.dy
@@ -609,7 +619,7 @@ def _ignition_cells(
     return rows, cols, labels
 
 
-def arrival_time(
+def arrival_time(  # noqa: PLR0913  keyword-only weather, fuel and grid options
     landcover: xr.DataArray,
     ignitions: Any,
     *,
@@ -764,6 +774,16 @@ def perimeters(arrival: xr.DataArray, times_min: Sequence[float]) -> Any:
     geopandas.GeoDataFrame
         One row per time: ``time_min``, ``area_m2``, ``cells``, MultiPolygon geometry in the
         arrival CRS (cell edges; holes where unburned islands remain).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> lc = xr.DataArray(np.full((41, 41), 5), dims=("y", "x"),
+    ...                   coords={"y": np.arange(40, -1, -1) * 30.0, "x": np.arange(41) * 30.0}
+    ...                   ).rio.write_crs("EPSG:4548")
+    >>> p = perimeters(arrival_time(lc, [(600.0, 600.0)]), [10.0, 20.0])
+    >>> p["time_min"].tolist(), bool(p["area_m2"].is_monotonic_increasing)
+    ([10.0, 20.0], True)
     """
     import geopandas as gpd
     import rasterio.features

@@ -170,8 +170,11 @@ def _check_series(
 
 
 def _check_same_places(arrays: Mapping[str, xr.DataArray]) -> None:
-    """Inputs must describe the same stations or cells: every shared non-time dimension has
-    the same labels in the same order (otherwise values of different stations would mix)."""
+    """Check that the inputs describe the same stations or cells.
+
+    Every shared non-time dimension must have the same labels in the same order (otherwise
+    values of different stations would mix).
+    """
     first: dict[str, tuple[str, Any]] = {}
     for name, arr in arrays.items():
         for dim in arr.dims:
@@ -248,7 +251,7 @@ def _check_latitude(lat: Any, inputs: Mapping[str, xr.DataArray]) -> None:
 
 
 # --------------------------------------------------------------------------- FWI
-def fwi(
+def fwi(  # noqa: PLR0913  four weather series plus keyword-only start codes
     temp_c: xr.DataArray,
     rh_pct: xr.DataArray,
     wind_kmh: xr.DataArray,

@@ -75,6 +75,7 @@ class UnitRanking:
     weights: dict[str, float]
 
     def to_geodataframe(self) -> Any:
+        """Return a copy of the ranked units table (a GeoDataFrame)."""
         return self.table.copy()
 
 
@@ -97,7 +98,84 @@ def _road_access(network: Any, fire_forces: Any, units: Any, access_speed_kmh: f
     return minutes, nearest[unit_snap.node]
 
 
-def rank_units(
+def _check_rank_layers(units, villages, fire_forces, unit_id_col: str, persons_col: str) -> None:
+    """Check the three layers of :func:`rank_units` (type, index, coordinates, columns, shapes)."""
+    for name, gdf in (("units", units), ("villages", villages), ("fire_forces", fire_forces)):
+        if not hasattr(gdf, "geometry"):
+            raise ConfigError(
+                f"rank_units: {name} must be a GeoDataFrame, got {type(gdf).__name__}."
+            )
+        unique_index(gdf, name=name)
+        finite_coordinates(gdf, name=name)
+    require_columns(units, [unit_id_col], name="units")
+    unique_values(units, unit_id_col, name="units")
+    non_negative_values(villages, persons_col, name="villages")
+    valid_geometry(units, name="units", geom_types=["Polygon", "MultiPolygon"])
+    valid_geometry(villages, name="villages", geom_types=["Point"])
+    valid_geometry(fire_forces, name="fire_forces", geom_types=["Point"])
+
+
+def _rank_weights(weights: Any) -> dict[str, float]:
+    """Check the ranking weights and return all of them, summing to 1 (missing ones are 0)."""
+    if not isinstance(weights, Mapping):
+        raise ConfigError(
+            f"rank_units: weights must be a dict, e.g. {DEFAULT_RANK_WEIGHTS}, got {weights!r}."
+        )
+    unknown = sorted(set(weights) - set(DEFAULT_RANK_WEIGHTS), key=str)
+    if unknown:
+        raise ConfigError(
+            f"rank_units: unknown weight(s) {unknown}; allowed {sorted(DEFAULT_RANK_WEIGHTS)}."
+        )
+    weights = {k: real_number(f"rank_units: weights[{k!r}]", v, ge=0.0)
+               for k, v in weights.items()}  # fmt: skip
+    total = sum(weights.values())
+    if total <= 0:
+        raise ConfigError(f"rank_units: weights must have a positive sum, got {weights}.")
+    return {k: float(weights.get(k, 0.0)) / total for k in DEFAULT_RANK_WEIGHTS}
+
+
+def _fuel_load_kg_m2(fuel: np.ndarray) -> np.ndarray:
+    """Return the total fuel load [kg/m²] of each cell's fuel model (0 where unburnable)."""
+    load = np.zeros(fuel.shape)
+    for code in np.unique(fuel[fuel > 0]).tolist():
+        fm = FUEL_MODELS[code]
+        load[fuel == code] = (fm.w_1h + fm.w_10h + fm.w_100h + fm.w_herb + fm.w_woody) * (
+            _LB_FT2_TO_KG_M2
+        )
+    return load
+
+
+def _reached_villages(reached_rows: list[dict], villages: Any, unit_id_col: str) -> Any:
+    """Return the villages reached per unit, with arrival time, as a GeoDataFrame."""
+    import geopandas as gpd
+
+    reached = pd.DataFrame(reached_rows, columns=[unit_id_col, "village_index", "arrival_min"])
+    if not len(reached):
+        return gpd.GeoDataFrame(reached, geometry=[], crs=villages.crs)
+    vv = villages.loc[reached["village_index"]].reset_index(drop=True)
+    return gpd.GeoDataFrame(pd.concat([reached.reset_index(drop=True),
+                                       vv.drop(columns=[c for c in vv.columns
+                                                        if c == unit_id_col])], axis=1),
+                            geometry="geometry", crs=villages.crs)  # fmt: skip
+
+
+def _risk_score(comp: pd.DataFrame, w: Mapping[str, float]) -> pd.Series:
+    """Return the weighted risk score (0-1) of each unit from its component columns."""
+
+    def norm(s: pd.Series) -> pd.Series:
+        m = float(s.max())
+        return s / m if m > 0 else s * 0.0
+
+    return (
+        w["fuel"] * norm(comp["fuel_load_kg_m2"])
+        + w["slope"] * norm(comp["mean_slope_pct"])
+        + w["danger"] * comp["danger_level"] / 5.0
+        + w["spread"] * norm(np.log1p(comp["persons_reached"]))
+        + w["access"] * norm(comp["access_time_min"])
+    )
+
+
+def rank_units(  # noqa: PLR0913  keyword-only weather, weighting and column options
     units: Any,
     landcover: xr.DataArray,
     dem: xr.DataArray,
@@ -157,24 +235,27 @@ def rank_units(
     Returns
     -------
     UnitRanking
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import Point, box
+    >>> lc = xr.DataArray(np.full((41, 41), 5), dims=("y", "x"),
+    ...                   coords={"y": np.arange(40, -1, -1) * 30.0, "x": np.arange(41) * 30.0}
+    ...                   ).rio.write_crs("EPSG:4548")
+    >>> units = gpd.GeoDataFrame({"unit_id": [1, 2]}, crs="EPSG:4548",
+    ...                          geometry=[box(0, 0, 600, 1200), box(600, 0, 1200, 1200)])
+    >>> villages = gpd.GeoDataFrame({"persons": [200]}, geometry=[Point(1100, 600)], crs="EPSG:4548")
+    >>> forces = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:4548")
+    >>> rk = rank_units(units, lc, lc.copy(data=np.zeros((41, 41))), villages=villages,
+    ...                 fire_forces=forces, wind_kmh=20.0, wind_from_deg=270.0)
+    >>> rk.table[["unit_id", "risk_rank"]].values.tolist()  # unit 2: farther from the force
+    [[2, 1], [1, 2]]
     """
-    import geopandas as gpd
     import rasterio.features
     from scipy.ndimage import minimum_filter
 
-    for name, gdf in (("units", units), ("villages", villages), ("fire_forces", fire_forces)):
-        if not hasattr(gdf, "geometry"):
-            raise ConfigError(
-                f"rank_units: {name} must be a GeoDataFrame, got {type(gdf).__name__}."
-            )
-        unique_index(gdf, name=name)
-        finite_coordinates(gdf, name=name)
-    require_columns(units, [unit_id_col], name="units")
-    unique_values(units, unit_id_col, name="units")
-    non_negative_values(villages, persons_col, name="villages")
-    valid_geometry(units, name="units", geom_types=["Polygon", "MultiPolygon"])
-    valid_geometry(villages, name="villages", geom_types=["Point"])
-    valid_geometry(fire_forces, name="fire_forces", geom_types=["Point"])
+    _check_rank_layers(units, villages, fire_forces, unit_id_col, persons_col)
     grid = check_aligned("landcover", landcover, "dem", dem)
     same_crs(landcover=landcover, units=units, villages=villages, fire_forces=fire_forces)
     horizon_min = real_number("rank_units: horizon_min", horizon_min, gt=0.0, le=10_080.0,
@@ -184,33 +265,14 @@ def rank_units(
     access_detour = real_number("rank_units: access_detour", access_detour, ge=1.0, le=10.0)
     if not isinstance(danger_level, Mapping):
         danger_level = whole_number("rank_units: danger_level", danger_level, ge=1, le=5)
-    if not isinstance(weights, Mapping):
-        raise ConfigError(
-            f"rank_units: weights must be a dict, e.g. {DEFAULT_RANK_WEIGHTS}, got {weights!r}."
-        )
-    unknown = sorted(set(weights) - set(DEFAULT_RANK_WEIGHTS), key=str)
-    if unknown:
-        raise ConfigError(
-            f"rank_units: unknown weight(s) {unknown}; allowed {sorted(DEFAULT_RANK_WEIGHTS)}."
-        )
-    weights = {k: real_number(f"rank_units: weights[{k!r}]", v, ge=0.0)
-               for k, v in weights.items()}  # fmt: skip
-    total = sum(weights.values())
-    if total <= 0:
-        raise ConfigError(f"rank_units: weights must have a positive sum, got {weights}.")
-    w = {k: float(weights.get(k, 0.0)) / total for k in DEFAULT_RANK_WEIGHTS}
+    w = _rank_weights(weights)
     if len(fire_forces) == 0:
         raise DataError("rank_units: fire_forces is empty; access time needs at least one force.")
 
     rates = spread_rates(landcover, dem, wind_kmh=wind_kmh, wind_from_deg=wind_from_deg,
                          moisture=moisture, fuel_map=fuel_map)  # fmt: skip
     fuel = rates["fuel_model"].values
-    load = np.zeros(fuel.shape)
-    for code in np.unique(fuel[fuel > 0]).tolist():
-        fm = FUEL_MODELS[code]
-        load[fuel == code] = (fm.w_1h + fm.w_10h + fm.w_100h + fm.w_herb + fm.w_woody) * (
-            _LB_FT2_TO_KG_M2
-        )
+    load = _fuel_load_kg_m2(fuel)
     transform, dx, dy = grid.transform, grid.dx, grid.dy
     gx, gy = _gradient(_dem_values(dem), dx, dy)
     slope_pct = 100.0 * np.hypot(gx, gy)
@@ -274,33 +336,14 @@ def rank_units(
         rows.append(rec)
     comp = pd.DataFrame(rows).set_index("_index")
     comp.index.name = units.index.name
-
-    def norm(s: pd.Series) -> pd.Series:
-        m = float(s.max())
-        return s / m if m > 0 else s * 0.0
-
-    score = (
-        w["fuel"] * norm(comp["fuel_load_kg_m2"])
-        + w["slope"] * norm(comp["mean_slope_pct"])
-        + w["danger"] * comp["danger_level"] / 5.0
-        + w["spread"] * norm(np.log1p(comp["persons_reached"]))
-        + w["access"] * norm(comp["access_time_min"])
-    )
+    score = _risk_score(comp, w)
     table = units.copy()
     for col in comp.columns:
         table[col] = comp[col].to_numpy()
     table["risk_score"] = score.to_numpy()
     table["risk_rank"] = table["risk_score"].rank(ascending=False, method="first").astype(int)
     table = table.sort_values("risk_rank")
-    reached = pd.DataFrame(reached_rows, columns=[unit_id_col, "village_index", "arrival_min"])
-    if len(reached):
-        vv = villages.loc[reached["village_index"]].reset_index(drop=True)
-        reached = gpd.GeoDataFrame(pd.concat([reached.reset_index(drop=True),
-                                              vv.drop(columns=[c for c in vv.columns
-                                                               if c == unit_id_col])], axis=1),
-                                   geometry="geometry", crs=villages.crs)  # fmt: skip
-    else:
-        reached = gpd.GeoDataFrame(reached, geometry=[], crs=villages.crs)
+    reached = _reached_villages(reached_rows, villages, unit_id_col)
     return UnitRanking(table=table, villages=reached, horizon_min=float(horizon_min), weights=w)
 
 
@@ -344,7 +387,7 @@ def _evacuation_lines(res: Any, shelters: Any, max_m: float) -> list[str]:
     return lines
 
 
-def write_unit_plans(
+def write_unit_plans(  # noqa: PLR0913  keyword-only layers and column names
     ranking: UnitRanking,
     out_dir: str | Path,
     *,
@@ -372,6 +415,25 @@ def write_unit_plans(
     -------
     list of pathlib.Path
         The files written (GeoPackage first).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import Point, box
+    >>> lc = xr.DataArray(np.full((41, 41), 5), dims=("y", "x"),
+    ...                   coords={"y": np.arange(40, -1, -1) * 30.0, "x": np.arange(41) * 30.0}
+    ...                   ).rio.write_crs("EPSG:4548")
+    >>> units = gpd.GeoDataFrame({"unit_id": [1, 2]}, crs="EPSG:4548",
+    ...                          geometry=[box(0, 0, 600, 1200), box(600, 0, 1200, 1200)])
+    >>> villages = gpd.GeoDataFrame({"persons": [200]}, geometry=[Point(1100, 600)], crs="EPSG:4548")
+    >>> forces = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:4548")
+    >>> water = gpd.GeoDataFrame({"volume_m3": [500.0]}, geometry=[Point(300, 300)], crs="EPSG:4548")
+    >>> rk = rank_units(units, lc, lc.copy(data=np.zeros((41, 41))), villages=villages,
+    ...                 fire_forces=forces)
+    >>> files = write_unit_plans(rk, tempfile.mkdtemp(), water_points=water, fire_forces=forces)
+    >>> [f.name for f in files]
+    ['fire_plans.gpkg', 'unit_2.md', 'unit_1.md']
     """
     if not isinstance(ranking, UnitRanking):
         raise ConfigError(

@@ -60,7 +60,7 @@ def valid_mask(z, nodata, has_nodata):
 
 @njit(cache=True, nogil=True)
 def count_valid(z, nodata, has_nodata):
-    """(number of data cells, number of +/-inf data cells), without temporaries."""
+    """Count the data cells and the +/-inf data cells, without temporaries."""
     ny, nx = z.shape
     n_valid = 0
     n_inf = 0
@@ -76,7 +76,7 @@ def count_valid(z, nodata, has_nodata):
 
 @njit(cache=True, nogil=True)
 def _is_seed(z, r, c, nodata, has_nodata, wall):
-    """A data cell on the grid border, or (nodata as outlet) next to a nodata cell."""
+    """Tell whether a data cell is on the grid border or (nodata as outlet) next to nodata."""
     ny, nx = z.shape
     if r == 0 or c == 0 or r == ny - 1 or c == nx - 1:
         return True
@@ -632,8 +632,10 @@ def _capacities(zz, label, sorted_cells, parent, child1, child2, spill, n_leaves
 
 @njit(cache=True, nogil=True)
 def _route_water(water, valid, label, cap_local, parent, sibling, entry, n_leaves, n_nodes):
-    """Phase 4: water into each leaf; a full node overflows to the leaf across its saddle,
-    or, when its sibling is full too, rises in the parent (Fill-Spill-Merge idea).
+    """Fill the depression hierarchy: water into each leaf, overflow across saddles.
+
+    A full node overflows to the leaf across its saddle, or, when its sibling is full too,
+    rises in the parent (Fill-Spill-Merge idea).
 
     Returns ``(stored, full, outflow, status)``.
     """
@@ -738,8 +740,9 @@ def _lake_depths(zz, valid, label, sorted_cells, stored, full, parent, sibling, 
 
 @njit(cache=True, nogil=True)
 def fill_spill(z, nodata, has_nodata, wall, water):
-    """Route each cell's water (depth units) to its pit and fill-and-spill through the
-    depression hierarchy; return ponded depth per cell and the outflow off the grid.
+    """Route each cell's water to its pit and fill-and-spill through the depression hierarchy.
+
+    Water is in depth units; returns the ponded depth per cell and the outflow off the grid.
 
     1. :func:`_steepest_descent` + :func:`_label_basins`: each cell drains to a pit (a leaf
        depression) or to an outlet cell (border / next to nodata as outlet) = the "ocean".

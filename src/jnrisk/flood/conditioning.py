@@ -1,5 +1,7 @@
-"""DEM conditioning for ponding: closed depressions that no map shows and that are deeper
-than water ever stands in the city's streets are DEM artefacts, not lakes.
+"""DEM conditioning for ponding: remove closed depressions that are DEM artefacts.
+
+Closed depressions that no map shows and that are deeper than water ever stands in the city's
+streets are DEM artefacts, not lakes.
 
 A 90 m DEM (and the bundled synthetic one, whose relief is built from noise) holds many closed
 basins: noise in the hills makes pits tens of metres deep that a real valley would drain

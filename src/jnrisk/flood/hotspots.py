@@ -95,8 +95,11 @@ def _cells_of_points(x: np.ndarray, y: np.ndarray, transform, shape) -> np.ndarr
 
 
 def _road_samples(roads: gpd.GeoDataFrame, transform, shape, cell: float):
-    """Pieces of at most half a cell along each road: (road position, flat cell of the
-    piece's midpoint or -1 outside the grid, piece length [m])."""
+    """Cut each road into pieces of at most half a cell.
+
+    Returns (road position, flat cell of the piece's midpoint or -1 outside the grid, piece
+    length [m]).
+    """
     geoms = shapely.segmentize(roads.geometry.to_numpy(), cell / 2.0)
     coords, index = shapely.get_coordinates(geoms, return_index=True)
     same = index[1:] == index[:-1]
@@ -150,7 +153,7 @@ def ranking_text(
     depth_scale_m: float = DEPTH_SCALE_M,
     plausible_depth_m: float = PLAUSIBLE_PONDING_DEPTH_M,
 ) -> str:
-    """What the hot-spot ranking means, in one paragraph for a report.
+    """Explain the hot-spot ranking in one paragraph for a report.
 
     Examples
     --------
@@ -177,7 +180,30 @@ def ranking_text(
     )
 
 
-def waterlogging_hotspots(
+def _check_hotspot_options(rank_by, facilities, **depths_m) -> dict:
+    """Check the ranking options of :func:`waterlogging_hotspots`; return the facilities dict."""
+    if rank_by not in _RANK_BY:
+        raise ConfigError(f"rank_by must be one of {list(_RANK_BY)}, got {rank_by!r}.")
+    for arg in ("threshold_m", "reach_m", "plausible_depth_m"):
+        v = depths_m[arg]
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not (
+                np.isfinite(v) and v >= 0.0):
+            raise ConfigError(f"{arg} must be a distance/depth >= 0 m, got {v!r}.")
+    depth_scale_m = depths_m["depth_scale_m"]
+    if not (isinstance(depth_scale_m, (int, float, np.number)) and np.isfinite(depth_scale_m)
+            and depth_scale_m > 0):
+        raise ConfigError(f"depth_scale_m must be a depth > 0 m, got {depth_scale_m!r}.")
+    facilities = dict(facilities or {})
+    for kind, layer in facilities.items():
+        if not isinstance(layer, gpd.GeoDataFrame):
+            raise ConfigError(
+                f"facilities[{kind!r}] must be a GeoDataFrame of points, got "
+                f"{type(layer).__name__}."
+            )
+    return facilities
+
+
+def waterlogging_hotspots(  # noqa: PLR0913  keyword-only ranking options and column names
     depth_m: xr.DataArray,
     roads: gpd.GeoDataFrame,
     population: gpd.GeoDataFrame | None = None,
@@ -193,7 +219,7 @@ def waterlogging_hotspots(
     depth_scale_m: float = DEPTH_SCALE_M,
     plausible_depth_m: float = PLAUSIBLE_PONDING_DEPTH_M,
 ) -> Hotspots:
-    """Connected ponded areas deeper than ``threshold_m`` that touch a road, ranked.
+    """Rank the connected ponded areas deeper than ``threshold_m`` that touch a road.
 
     The default ranking is by exposure (:func:`ranking_text` gives the formula): residents in
     the flooded cells, flooded road length weighted by class, and facilities within
@@ -249,23 +275,10 @@ def waterlogging_hotspots(
     from rasterio import features
     from scipy import ndimage
 
-    if rank_by not in _RANK_BY:
-        raise ConfigError(f"rank_by must be one of {list(_RANK_BY)}, got {rank_by!r}.")
-    for arg, v, lo in (("threshold_m", threshold_m, 0.0), ("reach_m", reach_m, 0.0),
-                       ("plausible_depth_m", plausible_depth_m, 0.0)):
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not (
-                np.isfinite(v) and v >= lo):
-            raise ConfigError(f"{arg} must be a distance/depth >= {lo:g} m, got {v!r}.")
-    if not (isinstance(depth_scale_m, (int, float, np.number)) and np.isfinite(depth_scale_m)
-            and depth_scale_m > 0):
-        raise ConfigError(f"depth_scale_m must be a depth > 0 m, got {depth_scale_m!r}.")
-    facilities = dict(facilities or {})
-    for kind, layer in facilities.items():
-        if not isinstance(layer, gpd.GeoDataFrame):
-            raise ConfigError(
-                f"facilities[{kind!r}] must be a GeoDataFrame of points, got "
-                f"{type(layer).__name__}."
-            )
+    facilities = _check_hotspot_options(
+        rank_by, facilities, threshold_m=threshold_m, reach_m=reach_m,
+        plausible_depth_m=plausible_depth_m, depth_scale_m=depth_scale_m,
+    )  # fmt: skip
     values, transform, cell = _grid_geometry(depth_m)
     _validate.same_crs(depth_m=depth_m, roads=roads)
     _validate.valid_geometry(roads, name="roads", geom_types=["LineString", "MultiLineString"])

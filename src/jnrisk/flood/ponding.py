@@ -249,7 +249,7 @@ def flow_accumulation(
     nodata: Literal["outlet", "wall"] = "outlet",
     name: str = "flow_accumulation",
 ) -> xr.DataArray:
-    """Number of cells (or sum of ``weights``) draining through each cell, itself included.
+    """Count the cells (or sum ``weights``) draining through each cell, itself included.
 
     Directions from :func:`flow_direction` (filled DEM, flats resolved).
 

@@ -373,7 +373,7 @@ def chicago_hyetograph(
 def hyetograph_from_table(
     rain_mm: np.ndarray | list[float], *, dt_min: float, source: str = "user supplied"
 ) -> Hyetograph:
-    """A hyetograph from observed step depths [mm].
+    """Build a hyetograph from observed step depths [mm].
 
     Examples
     --------
@@ -400,7 +400,7 @@ JINAN_2007_07_18_RECORD_DEPTHS_MM = {60.0: 151.0, 120.0: 167.5, 180.0: 180.0}
 
 
 def jinan_2007_07_18() -> Hyetograph:
-    """The 18 July 2007 Jinan storm as an hourly table [mm].
+    """Return the 18 July 2007 Jinan storm as an hourly table [mm].
 
     Only the largest 1-, 2- and 3-hour depths (151, 167.5, 180 mm) are on record; the hourly
     order is an assumption: 16.5 mm, then the 151 mm peak hour, then 12.5 mm. Any order with

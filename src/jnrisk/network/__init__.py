@@ -1,5 +1,6 @@
-"""Road-network engine: routable CSR networks, bounded Dijkstra, origin-destination costs,
-nearest facilities, snapping.
+"""Road-network engine.
+
+Routable CSR networks, bounded Dijkstra, origin-destination costs, nearest facilities, snapping.
 
 * :mod:`~jnrisk.network.graph` -- the :class:`RoadNetwork` container and its queries;
 * :mod:`~jnrisk.network.roads` -- building it from a roads GeoDataFrame;

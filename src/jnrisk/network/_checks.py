@@ -13,7 +13,7 @@ __all__: list[str] = []
 
 
 def readonly(a: Any, dtype: Any) -> np.ndarray | None:
-    """A C-contiguous read-only copy of ``a`` (``None`` stays ``None``)."""
+    """Return a C-contiguous read-only copy of ``a`` (``None`` stays ``None``)."""
     if a is None:
         return None
     out = np.array(a, dtype=dtype, copy=True, order="C")
@@ -30,7 +30,7 @@ def check_option(value: Any, allowed: tuple[str, ...], *, name: str) -> str:
 
 def real_number(value: Any, *, name: str, unit: str, positive: bool = False,
                 allow_inf: bool = False) -> float:
-    """A real number (Python or numpy, not a string or bool), not NaN, >= 0 (or > 0)."""
+    """Check a real number (Python or numpy, not a string or bool), not NaN, >= 0 (or > 0)."""
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
     v = float(value) if ok else np.nan
     bad = (

@@ -224,7 +224,7 @@ def bounded_rows(indptr, indices, weight, arc_closed, sources, cutoff, sort_cols
 
 @njit(cache=True, nogil=True)
 def _grown(a, n_used):
-    """``a`` copied into a buffer twice as large (first ``n_used`` entries kept)."""
+    """Copy ``a`` into a buffer twice as large (first ``n_used`` entries kept)."""
     out = np.empty(2 * a.size, dtype=a.dtype)
     out[:n_used] = a[:n_used]
     return out
@@ -232,8 +232,9 @@ def _grown(a, n_used):
 
 @njit(cache=True, nogil=True)
 def scatter_rows(counts, cols, vals, dst, cols_out, vals_out):
-    """Copy row ``i`` (``counts[i]`` entries of ``cols``/``vals``, rows back to back) to
-    ``cols_out[dst[i]:]`` / ``vals_out[dst[i]:]``.
+    """Copy row ``i`` to ``cols_out[dst[i]:]`` / ``vals_out[dst[i]:]``.
+
+    Row ``i`` is ``counts[i]`` entries of ``cols``/``vals``, rows back to back.
     """
     src = 0
     for i in range(counts.size):

@@ -40,8 +40,9 @@ def hilbert_key(x: np.ndarray, y: np.ndarray, order: int = 16) -> np.ndarray:
 
 
 def source_order(sources: np.ndarray, x: np.ndarray | None, y: np.ndarray | None) -> np.ndarray:
-    """Positions of ``sources`` in processing order: Hilbert order of their node coordinates,
-    node order when the network has no coordinates.
+    """Return the positions of ``sources`` in processing order.
+
+    Hilbert order of their node coordinates, node order when the network has no coordinates.
 
     Examples
     --------

@@ -1,5 +1,7 @@
-"""The result of snapping points to a network (kept apart so the network container and the
-origin-destination query can recognise it without importing the snapping code).
+"""The result of snapping points to a network.
+
+Kept apart so the network container and the origin-destination query can recognise it without
+importing the snapping code.
 """
 
 from __future__ import annotations

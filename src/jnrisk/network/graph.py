@@ -664,7 +664,7 @@ class RoadNetwork:
         return rank[labels].astype(np.int64)
 
     def component_summary(self) -> dict[str, Any]:
-        """Number of components, size of the largest one and the largest sizes.
+        """Return the number of components, the size of the largest one and the largest sizes.
 
         Examples
         --------
@@ -708,8 +708,9 @@ class RoadNetwork:
 
 
 def _check_csr_arrays(indptr, indices, weight_m, time_s, x, y):
-    """Validated ``(indptr, indices, weight_m, x, y)`` arrays for :meth:`RoadNetwork.from_csr`
-    (every problem collected, then one error).
+    """Validate the ``(indptr, indices, weight_m, x, y)`` arrays of :meth:`RoadNetwork.from_csr`.
+
+    Every problem is collected, then one error is raised.
     """
     problems = Problems("RoadNetwork.from_csr")
     indptr_a = np.asarray(indptr)

@@ -1,5 +1,7 @@
-"""Origin-destination costs on a road network: bounded searches from the smaller side, the
-snap legs added at both ends, one sparse origin x destination matrix.
+"""Origin-destination costs on a road network.
+
+Bounded searches from the smaller side, the snap legs added at both ends, one sparse origin x
+destination matrix.
 
 This is the one place where "cost from snapped points to snapped points within a cutoff" is
 computed (shelter allocation, walking coverage, rescue drive times).
@@ -60,17 +62,17 @@ def _fan_out(cols_u: np.ndarray, groups: tuple[np.ndarray, np.ndarray]):
     return members[ptr[cols_u][src] + within], src, running
 
 
-def _unique_node_costs(net, u_o, inv_o, u_d, o_node, cutoff, weight, closed_edges, direction):
-    """Origins (all positions) x unique destination nodes, as a CSR matrix: one bounded
-    search per distinct node of the searched side; scipy's row/column selection (which keeps
-    explicit zeros) picks the wanted entries.
+def _unique_node_costs(net, u_o, inv_o, u_d, o_node, direction, search):
+    """Return origins (all positions) x unique destination nodes as a CSR matrix.
+
+    One bounded search per distinct node of the searched side; scipy's row/column selection
+    (which keeps explicit zeros) picks the wanted entries. ``search(graph, sources)`` runs
+    the bounded searches (cutoff, weight and closures fixed by the caller).
     """
     if direction == "from_origins":
-        d = net.distances(u_o, cutoff, weight=weight, closed_edges=closed_edges)
-        return d[:, u_d][inv_o]
+        return search(net, u_o)[:, u_d][inv_o]
     g = net if net.is_symmetric else net.reversed()
-    d = g.distances(u_d, cutoff, weight=weight, closed_edges=closed_edges)
-    return d.T.tocsr()[o_node]
+    return search(g, u_d).T.tocsr()[o_node]
 
 
 def od_cost_matrix(
@@ -119,9 +121,10 @@ def od_cost_matrix(
         net_limit -= float(d_leg.min())
     if net_limit != limit:
         net_limit = max(net_limit * (1.0 + _CUTOFF_MARGIN), 0.0)
-    m = _unique_node_costs(
-        net, u_o, inv_o.ravel(), u_d, o_node, net_limit, weight, closed_edges, direction
-    )
+    def search(graph: Any, sources: np.ndarray) -> Any:
+        return graph.distances(sources, net_limit, weight=weight, closed_edges=closed_edges)
+
+    m = _unique_node_costs(net, u_o, inv_o.ravel(), u_d, o_node, direction, search)
     indptr = m.indptr.astype(np.int64)
     cols, src, running = _fan_out(m.indices.astype(np.int64), csr_from_arcs(inv_d.ravel(), u_d.size))
     cost = m.data if src is None else m.data[src]

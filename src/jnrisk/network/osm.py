@@ -71,6 +71,11 @@ def roads_from_osm(
         Columns ``edge_id, u, v, length_m, road_class, speed_kmh, lanes, oneway,
         pedestrian, bridge, osm_id``, one row per road segment between OSM nodes;
         ``oneway=-1`` ways are reversed so that ``oneway`` always means u -> v.
+
+    Examples
+    --------
+    >>> roads = roads_from_osm("jinan.osm.pbf", "drive")  # doctest: +SKIP
+    >>> roads[["u", "v", "length_m", "road_class"]].head()  # doctest: +SKIP
     """
     if mode not in _MODES:
         raise ConfigError(f"mode={mode!r} is not allowed; use one of {list(_MODES)}.")

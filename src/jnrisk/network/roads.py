@@ -169,7 +169,7 @@ def _cluster_nodes(start: np.ndarray, end: np.ndarray, tol_m: float):
 
 # ---------------------------------------------------------------------- steps
 def _check_roads(roads: Any, name: str) -> Any:
-    """The table is a GeoDataFrame of (Multi)LineStrings with a metric CRS; return the CRS."""
+    """Check the table is a GeoDataFrame of (Multi)LineStrings with a metric CRS; return the CRS."""
     import geopandas as gpd
 
     if not isinstance(roads, gpd.GeoDataFrame):
@@ -305,8 +305,10 @@ def _nodes(u_id, v_id, rows, start, end):
 
 
 def _warn_line_ends_off_nodes(roads, rows, xy, all_nodes, node_x, node_y, tol_m, name):
-    """u/v ids must match the line ends (start at u, end at v); a reversed or misplaced line
-    would give its node wrong coordinates (snapping) and a wrong length.
+    """Check that the u/v ids match the line ends (start at u, end at v).
+
+    A reversed or misplaced line would give its node wrong coordinates (snapping) and a wrong
+    length.
     """
     off = np.hypot(xy[:, 0] - node_x[all_nodes], xy[:, 1] - node_y[all_nodes])
     bad = off > max(_ENDPOINT_MISMATCH_M, tol_m)

@@ -1,5 +1,8 @@
-"""The typed run context every section receives: the city, its networks, the run parameters and
-the results more than one section reads (each computed once, on first use)."""
+"""The typed run context every section receives.
+
+It holds the city, its networks, the run parameters and the results more than one section reads
+(each computed once, on first use).
+"""
 
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ class RunParams:
     basemap: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """The parameters as a plain dict.
+        """Return the parameters as a plain dict.
 
         Examples
         --------
@@ -47,6 +50,10 @@ class RunParams:
         2023
         """
         return asdict(self)
+
+
+def _discard_line(line: str) -> None:
+    """Drop a progress line (the default ``log`` of a :class:`ReportContext`)."""
 
 
 @dataclass
@@ -66,7 +73,7 @@ class ReportContext:
 
     city: Any
     params: RunParams = field(default_factory=RunParams)
-    log: Callable[[str], None] = field(default=lambda line: None, repr=False)
+    log: Callable[[str], None] = field(default=_discard_line, repr=False)
 
     @cached_property
     def scenario_city(self) -> Any:
@@ -118,7 +125,7 @@ class ReportContext:
         return res
 
     def scenario(self, name: str, kind: str, hazard: Any) -> Any:
-        """A :class:`jnrisk.scenarios.Scenario` with the run's inventory year and walk options."""
+        """Build a :class:`jnrisk.scenarios.Scenario` with the run's inventory year and walk options."""
         from jnrisk.scenarios import AllocationOptions, Scenario
 
         return Scenario(name=name, kind=kind, hazard=hazard, inventory_year=self.params.year,

@@ -1,5 +1,7 @@
-"""A web font for the report's Chinese text: the bundled Noto Sans CJK SC (``noto-cjk-sans-otc``,
-SIL Open Font License 1.1), cut down to the characters the page uses and embedded as WOFF.
+"""A web font for the report's Chinese text.
+
+The bundled Noto Sans CJK SC (``noto-cjk-sans-otc``, SIL Open Font License 1.1), cut down to the
+characters the page uses and embedded as WOFF.
 
 System CJK fonts (Microsoft YaHei, PingFang SC, Noto Sans CJK, WenQuanYi) come first in the CSS
 font stack; the embedded face fills in where none is installed, so the page renders Chinese

@@ -58,7 +58,7 @@ def format_cell(value: Any, column: str = "", *, is_id: bool = False,
 
 
 def pretty_header(name: str) -> str:
-    """A column name for people: ``"covered_pct"`` -> ``"covered (%)"``.
+    """Turn a column name into a header for people: ``"covered_pct"`` -> ``"covered (%)"``.
 
     Examples
     --------
@@ -72,7 +72,15 @@ def pretty_header(name: str) -> str:
 
 
 def table_rows(frame: pd.DataFrame, ids: tuple[str, ...] = ()) -> list[list[str]]:
-    """All rows of ``frame`` as formatted text (geometry columns left out)."""
+    """All rows of ``frame`` as formatted text (geometry columns left out).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"adcode": [370102], "persons": [123456.0], "served (%)": [98.345]})
+    >>> table_rows(t, ids=("adcode",))
+    [['370102', '123,456', '98.3']]
+    """
     cols = [c for c in frame.columns if c != "geometry"]
     scale = {}
     for c in cols:

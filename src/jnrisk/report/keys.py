@@ -78,7 +78,7 @@ def district_keys(districts: Any) -> pd.DataFrame:
 
 
 def district_table(frame: pd.DataFrame, districts: Any) -> pd.DataFrame:
-    """A runner's per-district table with key columns first, persons as integers, unit headers.
+    """Format a runner's per-district table: key columns first, persons as integers, unit headers.
 
     ``frame`` has a ``district`` column or index (Chinese names).
 

@@ -102,7 +102,7 @@ _UNIT_SUFFIXES = (
 
 
 def unit_from_name(name: str, default: str = "count") -> str:
-    """The unit a metric name carries in its suffix (``served_pct`` -> ``%``).
+    """Return the unit a metric name carries in its suffix (``served_pct`` -> ``%``).
 
     Examples
     --------

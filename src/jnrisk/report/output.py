@@ -1,5 +1,7 @@
-"""Whole-folder output: a run is written into a staging folder next to the target and swapped in
-at the end, so a reader sees the previous run or the new one, never a mix of both.
+"""Whole-folder output: write a run into a staging folder and swap it in at the end.
+
+The staging folder sits next to the target, so a reader sees the previous run or the new one,
+never a mix of both.
 
 Names next to the target ``DIR``: ``.DIR.staging-<pid>`` (being written) and ``.DIR.old-<pid>``
 (the previous run during the swap). Leftovers of a killed run are removed, or the previous run

@@ -56,7 +56,7 @@ def _setup() -> bool:
 
 
 def cjk_font_available() -> bool:
-    """True when figures can render Chinese (the Noto CJK font or a system CJK font is found).
+    """Tell whether figures can render Chinese (the Noto CJK font or a system CJK font is found).
 
     Examples
     --------
@@ -99,7 +99,7 @@ BASEMAP_ATTRIBUTION = "© OpenStreetMap contributors"
 
 @functools.lru_cache(maxsize=1)
 def basemap_reachable(timeout_s: float = 3.0) -> bool:
-    """True when ``contextily`` is installed and the tile server answers within ``timeout_s``.
+    """Tell whether ``contextily`` is installed and the tile server answers within ``timeout_s``.
 
     The report never needs tiles: without them maps are drawn on the district layer alone.
 
@@ -164,7 +164,7 @@ def _context(ax: Any, city: Any, extent: tuple[float, float, float, float] | Non
 def new_map(city: Any, *, title: str, extent: tuple[float, float, float, float] | None = None,
             figsize: tuple[float, float] = (9, 9), labels: bool = True,
             basemap: bool = False) -> tuple[Any, Any]:
-    """A map figure of ``city``: district fill, boundaries and labels, scale bar, north arrow.
+    r"""Draw a map of ``city``: district fill, boundaries and labels, scale bar, north arrow.
 
     ``extent`` is ``(xmin, ymin, xmax, ymax)`` in the city's projected CRS [m]. With
     ``basemap=True`` web map tiles go underneath when :func:`basemap_reachable`.
@@ -179,7 +179,7 @@ def new_map(city: Any, *, title: str, extent: tuple[float, float, float, float] 
     ...     {"name": ["甲区"], "name_en": ["Jia"]}, geometry=[box(0, 0, 5000, 5000)], crs=4548))
     >>> fig, ax = new_map(city, title="Jia")
     >>> figure_png(fig)[:4]
-    b'\\x89PNG'
+    b'\x89PNG'
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=figsize)
@@ -201,7 +201,7 @@ def new_map(city: Any, *, title: str, extent: tuple[float, float, float, float] 
 def add_inset(fig: Any, ax: Any, city: Any, extent: tuple[float, float, float, float], *,
               bounds: tuple[float, float, float, float] = (0.62, 0.02, 0.36, 0.36),
               title: str = "") -> Any:
-    """A zoomed inset of ``extent`` in the corner of ``ax`` (with the zoom box drawn).
+    """Add a zoomed inset of ``extent`` in the corner of ``ax`` (with the zoom box drawn).
 
     Examples
     --------
@@ -233,7 +233,7 @@ def add_inset(fig: Any, ax: Any, city: Any, extent: tuple[float, float, float, f
 
 def add_locator(ax: Any, city: Any, extent: tuple[float, float, float, float], *,
                 bounds: tuple[float, float, float, float] = (0.72, 0.56, 0.26, 0.28)) -> Any:
-    """A small map of the whole city in a corner of ``ax``, with ``extent`` outlined in red.
+    """Add a small map of the whole city in a corner of ``ax``, with ``extent`` outlined in red.
 
     Examples
     --------
@@ -280,8 +280,9 @@ def draw(ax: Any, frame: Any, **kwargs: Any) -> None:
 
 def choropleth(ax: Any, areas: Any, column: str, *, cmap: str = "Reds", k: int = 5,
                zero_label: str | None = None, fmt: str = "{:,.0f}") -> list[Any]:
-    """Shade ``areas`` by ``column`` in ``k`` Fisher-Jenks classes; returns one legend handle
-    per class (add the map's other symbols, then :func:`legend`).
+    """Shade ``areas`` by ``column`` in ``k`` Fisher-Jenks classes.
+
+    Returns one legend handle per class (add the map's other symbols, then :func:`legend`).
 
     Areas with value 0 get their own white class (``zero_label``) so "none" is never mixed
     with "few".
@@ -330,7 +331,7 @@ def choropleth(ax: Any, areas: Any, column: str, *, cmap: str = "Reds", k: int =
 
 
 def legend(ax: Any, handles: list[Any], title: str = "", *, loc: str = "upper left") -> None:
-    """The map's legend: every colour class and symbol, in the order given.
+    """Draw the map's legend: every colour class and symbol, in the order given.
 
     Examples
     --------
@@ -345,13 +346,13 @@ def legend(ax: Any, handles: list[Any], title: str = "", *, loc: str = "upper le
 
 
 def figure_png(fig: Any, *, dpi: int = 110) -> bytes:
-    """Render a matplotlib figure to PNG bytes and close it.
+    r"""Render a matplotlib figure to PNG bytes and close it.
 
     Examples
     --------
     >>> fig, ax = pyplot().subplots()
     >>> figure_png(fig)[:4]
-    b'\\x89PNG'
+    b'\x89PNG'
     """
     plt = pyplot()
     buf = io.BytesIO()

@@ -1,5 +1,7 @@
-"""Write a run's folder: ``report.html``, ``report_map.html``, ``figures/``, ``layers.gpkg`` (with
-descriptions, QGIS styles and the provenance table), ``metrics.parquet`` and ``summary.json``.
+"""Write a run's folder.
+
+``report.html``, ``report_map.html``, ``figures/``, ``layers.gpkg`` (with descriptions, QGIS
+styles and the provenance table), ``metrics.parquet`` and ``summary.json``.
 
 Everything goes into a folder that :func:`jnrisk.report.output.staged_folder` swaps in at the end.
 """
@@ -71,7 +73,7 @@ def _tables(s: ReportSection) -> list[dict[str, Any]]:
 
 
 def summary_dict(sections: list[ReportSection], prov: dict[str, Any]) -> dict[str, Any]:
-    """The machine-readable summary (``summary.json``, ``jnrisk run --json``).
+    """Build the machine-readable summary (``summary.json``, ``jnrisk run --json``).
 
     Examples
     --------

@@ -80,7 +80,7 @@ def check_thresholds(thresholds_s: Any) -> np.ndarray:
 
 
 def check_time(value: Any, *, name: str, allow_inf: bool = False) -> float:
-    """A time in seconds: finite (or inf when allowed) and > 0."""
+    """Check a time in seconds: finite (or inf when allowed) and > 0."""
     v = float(value)
     if np.isnan(v) or v <= 0 or (np.isinf(v) and not allow_inf):
         extra = " or np.inf" if allow_inf else ""
@@ -89,7 +89,7 @@ def check_time(value: Any, *, name: str, allow_inf: bool = False) -> float:
 
 
 def check_network(net: Any) -> None:
-    """The network must be routable by drive time and carry node coordinates with a CRS."""
+    """Check the network is routable by drive time and carries node coordinates with a CRS."""
     from jnrisk.network import require_network
 
     require_network(net, name="net")
@@ -111,7 +111,7 @@ def check_network(net: Any) -> None:
 
 
 def check_points(gdf: Any, *, name: str) -> None:
-    """A GeoDataFrame of non-empty Points."""
+    """Check for a GeoDataFrame of non-empty Points."""
     import geopandas as gpd
 
     if not isinstance(gdf, gpd.GeoDataFrame):

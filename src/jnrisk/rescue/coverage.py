@@ -232,7 +232,7 @@ def town_centres(towns: Any, *, town_col: str = "town_id"):
     )
 
 
-def drive_time_coverage(
+def drive_time_coverage(  # noqa: PLR0913  keyword-only routing options and column names
     net: Any,
     facilities: Any,
     population: Any,
@@ -467,6 +467,22 @@ def towns_not_reached(result: StationCoverage, threshold_s: float = 900.0) -> pd
     pandas.DataFrame
         On the towns' index: ``centre_time_min``, ``nearest_facility``, ``facilities_inside``
         (when known) and ``reason``. Empty when every centre is reached.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 2, 2], [1, 2], [600.0, 600.0], time_s=[200.0, 200.0],
+    ...                            x=[0.0, 600.0, 1200.0], y=[0.0, 0.0, 0.0], crs="EPSG:4548")
+    >>> st = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:4548")
+    >>> pop = gpd.GeoDataFrame({"persons": [10, 30], "town_id": [1, 2]},
+    ...                        geometry=[Point(600, 0), Point(1200, 0)], crs="EPSG:4548")
+    >>> towns = gpd.GeoDataFrame({"town_id": [1, 2]},
+    ...     geometry=[box(300, -300, 900, 300), box(900, -300, 1500, 300)], crs="EPSG:4548")
+    >>> res = drive_time_coverage(net, st, pop, towns, thresholds_s=[300, 600])
+    >>> towns_not_reached(res, threshold_s=300)["reason"].tolist()
+    ['nearest facility (0) needs 7.7 min > 5 min (centre snapped 0 m to the road)']
     """
     thr = float(threshold_s)
     if thr > max(result.thresholds_s) * (1 + 1e-12):

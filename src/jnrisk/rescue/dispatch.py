@@ -117,7 +117,7 @@ def _snap_incidents(net: Any, incidents: Any, *, max_snap_m: float) -> np.ndarra
     return node
 
 
-def fastest_teams(
+def fastest_teams(  # noqa: PLR0913  keyword-only routing options and column names
     net: Any,
     incident: Any,
     teams: Any,
@@ -132,7 +132,7 @@ def fastest_teams(
     members_col: str = "members",
     specialty_col: str = "specialty",
 ):
-    """The ``k`` teams that reach one incident first, with ETA, members and specialty.
+    """Find the ``k`` teams that reach one incident first, with ETA, members and specialty.
 
     Parameters
     ----------
@@ -251,7 +251,7 @@ class DispatchResult:
     status: str
 
 
-def dispatch_teams(
+def dispatch_teams(  # noqa: PLR0913  keyword-only routing options and column names
     net: Any,
     incidents: Any,
     teams: Any,

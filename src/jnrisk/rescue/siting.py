@@ -30,7 +30,7 @@ from jnrisk.rescue._common import (
 __all__ = ["SitingResult", "site_stations"]
 
 
-def site_stations(
+def site_stations(  # noqa: PLR0913  keyword-only routing and model options
     net: Any,
     demand: Any,
     candidates: Any,
@@ -44,7 +44,7 @@ def site_stations(
     max_snap_m: float = 1000.0,
     time_limit_s: float = 60.0,
 ) -> SitingResult:
-    """The fewest new stations (from ``candidates``) so that demand is reached within T.
+    """Select the fewest new stations (from ``candidates``) so that demand is reached within T.
 
     Parameters
     ----------

@@ -145,7 +145,7 @@ class SuppliesResult:
     shortfall_persons: int
 
 
-def allocate_supplies(
+def allocate_supplies(  # noqa: PLR0913  keyword-only routing options and column names
     net: Any,
     displaced: Any,
     warehouses: Any,

@@ -20,6 +20,7 @@ scheduler, ``out`` must be a folder every worker can write (a shared disk), and
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sys
@@ -177,6 +178,13 @@ def worker_city(loader: Callable[..., Any] | None, args: Mapping[str, Any] | Non
     """Return ``loader(**args)``, loaded once per process (:func:`jnrisk.scenarios.load_city`).
 
     Batch tasks call this on the workers, so each worker process reads the city once.
+
+    Examples
+    --------
+    >>> def loader(factor=1):
+    ...     return {"factor": factor}
+    >>> worker_city(loader, {"factor": 2}) is worker_city(loader, {"factor": 2})
+    True
     """
     return load_city(loader, args)
 
@@ -279,7 +287,7 @@ class BatchSummary:
         return self.failed == 0
 
     def summary(self) -> str:
-        """A short human-readable report (what the CLI prints)."""
+        """Return a short human-readable report (what the CLI prints)."""
         rate = self.completed / self.elapsed_s if self.elapsed_s > 0 else float("nan")
         lines = [
             f"jnrisk batch: {self.total} scenario(s) -> {self.out}",
@@ -345,6 +353,12 @@ def load_security(security: Any) -> Any:
     ConfigError
         The file is missing, is not such a YAML mapping, has unknown keys, or names TLS files
         that do not exist.
+
+    Examples
+    --------
+    >>> load_security(None) is None
+    True
+    >>> sec = load_security("cluster-tls.yaml")  # doctest: +SKIP
     """
     if security is None:
         return None
@@ -443,7 +457,7 @@ async def _probe_scheduler(address: str, connection_args: dict[str, Any], timeou
 
 
 def _connect(scheduler: str, security: Any = None, timeout_s: float | None = None) -> Any:
-    """A Client on ``scheduler``, or ConfigError within ``timeout_s`` (handshake included)."""
+    """Connect a Client to ``scheduler``, or raise ConfigError within ``timeout_s`` (handshake included)."""
     import asyncio
 
     from distributed import Client
@@ -508,8 +522,10 @@ def _connect(scheduler: str, security: Any = None, timeout_s: float | None = Non
 
 
 def _refuse_fast(scheduler: str, timeout_s: float, fix: str) -> None:
-    """A closed port or an unknown host fails at once (Dask's connect would retry until the
-    deadline)."""
+    """Fail at once on a closed port or an unknown host.
+
+    Dask's connect would retry until the deadline.
+    """
     import socket
 
     from distributed.comm.addressing import parse_host_port
@@ -560,7 +576,7 @@ def _stop_http(server: Any) -> None:
 
 
 def _local_client(workers: int | None) -> Any:
-    """A LocalCluster on loopback: TLS with a throw-away key, and no HTTP server anywhere.
+    """Start a LocalCluster on loopback: TLS with a throw-away key, and no HTTP server anywhere.
 
     Without TLS any local user could submit code to the scheduler; the key exists only in
     this process and its workers. Dask always starts HTTP servers (metrics, health, the
@@ -651,7 +667,7 @@ def _import_dask() -> None:
         ) from None
 
 
-def run_batch(
+def run_batch(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch` flags
     scenarios: Sequence[Scenario],
     *,
     out: str | Path,
@@ -747,16 +763,7 @@ def run_batch(
         )
     if not isinstance(out, (str, Path)) and not hasattr(out, "__fspath__"):
         raise ConfigError(f"out must be a folder path, got {type(out).__name__} {out!r}.")
-    synchronous = isinstance(client, str)
-    if synchronous and client != "synchronous":
-        raise ConfigError(f"client={client!r} is not allowed; allowed: {list(_CLIENT_CHOICES)}.")
-    if client is not None and scheduler is not None:
-        raise ConfigError("give either client= or scheduler=, not both.")
-    if workers is not None and (client is not None or scheduler is not None):
-        raise ConfigError(
-            "workers= sizes the local cluster run_batch starts; with client= or scheduler= "
-            "the cluster is already sized. Drop workers= (or scale the cluster itself)."
-        )
+    synchronous = _check_cluster_choice(client, scheduler, workers)
     own_client = False
     if scheduler is not None:  # reaching the scheduler is part of the checks: before any file
         _import_dask()
@@ -785,6 +792,10 @@ def run_batch(
             client = _local_client(workers)
             own_client = True
 
+    task = functools.partial(
+        _run_task, out=str(out), city_loader=city_loader, city_args=city_args,
+        skip_finished_since=skip_since, layer_format=layer_format, tmp_tag=tmp_tag,
+    )  # fmt: skip
     t0 = time.perf_counter()
     results: list[dict[str, Any]] = []
     bar = _progress_bar(progress, total=len(scenarios), initial=skipped)
@@ -792,24 +803,12 @@ def run_batch(
     try:
         if synchronous:
             for s in todo:
-                res = _run_task(
-                    s,
-                    runners[s.kind],
-                    str(out),
-                    city_loader,
-                    city_args,
-                    0.0 if resume else None,
-                    layer_format,
-                    tmp_tag,
-                )
+                res = task(s, runners[s.kind], skip_finished_since=0.0 if resume else None)
                 results.append(res)
                 bar.update(1)
                 bar.set_postfix(failed=sum(r["status"] == "failed" for r in results))
         elif todo:
-            results = _run_distributed(
-                client, todo, runners, out, city_loader, city_args, skip_since, retries, bar,
-                layer_format, tmp_tag,
-            )
+            results = _run_distributed(client, todo, runners, out, task, retries, bar, tmp_tag)
         if not synchronous:
             n_workers = len(client.scheduler_info().get("workers", {}))
     finally:
@@ -835,19 +834,32 @@ def run_batch(
     )
 
 
+def _check_cluster_choice(client: Any, scheduler: str | None, workers: int | None) -> bool:
+    """Check that one way to run was chosen; return whether the batch runs synchronously."""
+    synchronous = isinstance(client, str)
+    if synchronous and client != "synchronous":
+        raise ConfigError(f"client={client!r} is not allowed; allowed: {list(_CLIENT_CHOICES)}.")
+    if client is not None and scheduler is not None:
+        raise ConfigError("give either client= or scheduler=, not both.")
+    if workers is not None and (client is not None or scheduler is not None):
+        raise ConfigError(
+            "workers= sizes the local cluster run_batch starts; with client= or scheduler= "
+            "the cluster is already sized. Drop workers= (or scale the cluster itself)."
+        )
+    return synchronous
+
+
 def _run_distributed(
     client: Any,
     todo: list[Scenario],
     runners: dict[str, Callable[..., Any]],
     out: Path,
-    city_loader: Callable[..., Any] | None,
-    city_args: dict[str, Any],
-    skip_since: float,
+    task: Callable[..., dict[str, Any]],
     retries: int,
     bar: Any,
-    layer_format: str,
     tmp_tag: str,
 ) -> list[dict[str, Any]]:
+    """Submit one task per scenario (``task(scenario, runner)``) and collect the results."""
     from distributed import as_completed
 
     token = tmp_tag.rstrip("-")
@@ -857,20 +869,7 @@ def _run_distributed(
         key = f"jnrisk-scenario-{s.scenario_id}-{token}"
         by_key[key] = s
         futures.append(
-            client.submit(
-                _run_task,
-                s,
-                runners[s.kind],
-                str(out),
-                city_loader,
-                city_args,
-                skip_since,
-                layer_format,
-                tmp_tag,
-                key=key,
-                pure=False,
-                retries=retries,
-            )
+            client.submit(task, s, runners[s.kind], key=key, pure=False, retries=retries)
         )
     results: list[dict[str, Any]] = []
     n_failed = 0
@@ -909,7 +908,7 @@ def _run_distributed(
 # --------------------------------------------------------------------------------------------
 
 
-def batch_main(
+def batch_main(  # noqa: PLR0913  keyword-only options, mirror the `jnrisk batch` flags
     file: str | Path,
     *,
     out: str | Path,
@@ -927,6 +926,13 @@ def batch_main(
     ``security`` and ``connect_timeout_s`` are passed to :func:`run_batch`. Returns the exit
     code: 0 all finished, 1 some scenarios failed (recorded in ``out/errors``), 2 bad input
     (nothing was run; the message is printed on stderr).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> batch_main(pathlib.Path(tempfile.mkdtemp()) / "missing.toml", out=tempfile.mkdtemp())
+    2
+    >>> batch_main("scenarios.toml", out="runs", workers=2)  # doctest: +SKIP
     """
     from jnrisk.scenarios.sweep import load_scenarios
 

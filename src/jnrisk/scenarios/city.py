@@ -107,14 +107,20 @@ def load_city(loader: Callable[..., Any] | None, args: Mapping[str, Any] | None 
 
 
 def load_jinan_context(year: int = 2024) -> CityContext:
-    """The bundled Jinan city (shelter inventory ``year``) and its networks, once per process."""
+    """Load the bundled Jinan city (shelter inventory ``year``) and its networks, once per process.
+
+    Examples
+    --------
+    >>> load_jinan_context(2024) is load_jinan_context(2024)
+    True
+    """
     from jnrisk.datasets import jinan
 
     return _loaded_context(jinan, {"year": int(year)})
 
 
 def city_context(city: Any = None) -> CityContext:
-    """The :class:`CityContext` of ``city``, created once per city object and process.
+    """Return the :class:`CityContext` of ``city``, created once per city object and process.
 
     ``city`` may be a :class:`CityContext` (returned as is), a city object such as
     :class:`jnrisk.datasets.JinanCity`, or ``None`` (the bundled Jinan city, 2024 inventory).

@@ -124,7 +124,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-def param(
+def param(  # noqa: PLR0913  keyword-only bounds of one parameter, like dataclasses.field
     default: Any = dataclasses.MISSING,
     *,
     kind: type = float,
@@ -237,7 +237,23 @@ def _check_scalar(where: str, value: Any, meta: Mapping[str, Any]) -> Any:
 
 
 def validate_params(obj: Any) -> None:
-    """Validate and normalise every :func:`param` field of a frozen dataclass instance."""
+    """Validate and normalise every :func:`param` field of a frozen dataclass instance.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class P:
+    ...     depth_m: float = param(1.0, unit="m", gt=0)
+    ...     def __post_init__(self):
+    ...         validate_params(self)
+    >>> P(2).depth_m  # ints are stored as float
+    2.0
+    >>> P(-1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    jnrisk._errors.ConfigError: P.depth_m...
+    """
     cls_name = type(obj).__name__
     for f in dataclasses.fields(obj):
         if "jnrisk_kind" not in f.metadata:
@@ -264,7 +280,17 @@ def _check_keys(data: Any, allowed: list[str], where: str, *, required: list[str
 
 
 def params_from_dict(cls: type, data: Any, *, where: str | None = None) -> Any:
-    """Build a parameter dataclass from a mapping, rejecting unknown and missing keys."""
+    """Build a parameter dataclass from a mapping, rejecting unknown and missing keys.
+
+    Examples
+    --------
+    >>> params_from_dict(FloodParams, {"return_period_yr": 50, "duration_min": 120}).duration_min
+    120.0
+    >>> params_from_dict(FloodParams, {"return_period_yr": 50, "duraton_min": 120})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    jnrisk._errors.ConfigError: FloodParams: unknown key 'duraton_min' (did you mean 'duration_min'?); ...
+    """
     where = where or cls.__name__
     fields = [f for f in dataclasses.fields(cls) if f.init]
     names = [f.name for f in fields]
@@ -285,7 +311,13 @@ def params_from_dict(cls: type, data: Any, *, where: str | None = None) -> Any:
 
 
 def params_to_dict(obj: Any) -> dict[str, Any]:
-    """Return the plain-Python (JSON/TOML-able) form of a parameter dataclass."""
+    """Return the plain-Python (JSON/TOML-able) form of a parameter dataclass.
+
+    Examples
+    --------
+    >>> params_to_dict(FloodParams(return_period_yr=50, duration_min=120))["return_period_yr"]
+    50.0
+    """
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
@@ -656,7 +688,7 @@ class Scenario:
     # -- identity --------------------------------------------------------------------------
 
     def canonical_json(self) -> str:
-        """The canonical JSON of the parameters (everything but ``name`` and ``sweep_point``)."""
+        """Return the canonical JSON of the parameters (everything but ``name`` and ``sweep_point``)."""
         d = self.to_dict()
         d.pop("name")
         d.pop("sweep_point", None)
@@ -710,7 +742,7 @@ class Scenario:
 
 
 def _option(scenario: Scenario, name: str) -> Any:
-    """The value of a scenario option (``"allocation.max_walk_m"``, ``"seed"``)."""
+    """Return the value of a scenario option (``"allocation.max_walk_m"``, ``"seed"``)."""
     section, _, key = name.rpartition(".")
     return getattr(getattr(scenario, section) if section else scenario, key)
 

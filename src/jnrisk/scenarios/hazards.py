@@ -37,6 +37,18 @@ def closed_edge_positions(roads: Any, network_changes: Any) -> np.ndarray:
     ``closed_edges`` are values of the roads' ``edge_id`` column; ``closed_bridges`` are names of
     roads flagged ``bridge`` (e.g. ``"济南黄河大桥"``). Unknown ids or names raise
     :class:`ConfigError` listing what exists.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> from jnrisk.scenarios import NetworkChanges
+    >>> roads = gpd.GeoDataFrame({"edge_id": [10, 11, 12], "bridge": [False, True, False],
+    ...                           "name": ["a", "济南黄河大桥", "b"]},
+    ...                          geometry=[LineString([(0, 0), (1, 0)])] * 3, crs="EPSG:4548")
+    >>> changes = NetworkChanges(closed_edges=[12], closed_bridges=["济南黄河大桥"])
+    >>> closed_edge_positions(roads, changes).tolist()
+    [1, 2]
     """
     pos: list[np.ndarray] = []
     if network_changes.closed_edges:
@@ -80,7 +92,15 @@ def _shelters(city: Any, year: int) -> Any:
 
 
 def run_quake(scenario: Any, city: Any = None) -> ScenarioResult:
-    """Earthquake: intensity, displaced persons and their exact allocation to usable shelters."""
+    """Earthquake: intensity, displaced persons and their exact allocation to usable shelters.
+
+    Examples
+    --------
+    >>> from jnrisk.scenarios import Scenario
+    >>> s = Scenario.from_dict({"name": "m6", "kind": "quake", "hazard": {
+    ...     "epicentre_lon": 117.02, "epicentre_lat": 36.55, "magnitude": 6.0}})
+    >>> run_quake(s).metrics["displaced_persons"]  # doctest: +SKIP
+    """
     from jnrisk import quake
     from jnrisk.shelters import scenario_shelter_demand, shelter_capacity
 
@@ -132,7 +152,16 @@ FIRE_VILLAGE_BUFFER_M = 500.0
 
 
 def run_fire(scenario: Any, city: Any = None) -> ScenarioResult:
-    """Forest fire: the day's FFMC sets fine-fuel moisture; spread from the ignition."""
+    """Forest fire: the day's FFMC sets fine-fuel moisture; spread from the ignition.
+
+    Examples
+    --------
+    >>> from jnrisk.scenarios import Scenario
+    >>> s = Scenario.from_dict({"name": "south hills", "kind": "fire", "hazard": {
+    ...     "ignition_lon": 117.05, "ignition_lat": 36.55, "temperature_c": 18,
+    ...     "relative_humidity_pct": 22, "wind_speed_kmh": 30, "wind_from_deg": 315}})
+    >>> run_fire(s).metrics["burned_area_m2"]  # doctest: +SKIP
+    """
     import xarray as xr
 
     from jnrisk.fire import FuelMoisture, arrival_time, fwi, moisture_from_ffmc, perimeters
@@ -173,7 +202,15 @@ def run_fire(scenario: Any, city: Any = None) -> ScenarioResult:
 
 
 def run_rescue(scenario: Any, city: Any = None) -> ScenarioResult:
-    """Rescue dispatch: the fastest teams to one incident, with scenario road closures."""
+    """Rescue dispatch: the fastest teams to one incident, with scenario road closures.
+
+    Examples
+    --------
+    >>> from jnrisk.scenarios import Scenario
+    >>> s = Scenario.from_dict({"name": "collapse", "kind": "rescue",
+    ...                         "hazard": {"incident_lon": 117.0, "incident_lat": 36.67}})
+    >>> run_rescue(s).metrics["first_eta_s"]  # doctest: +SKIP
+    """
     import geopandas as gpd
     from shapely.geometry import Point
 
@@ -203,7 +240,7 @@ def run_rescue(scenario: Any, city: Any = None) -> ScenarioResult:
 
 
 def _base_allocation(ctx: CityContext, shelters: Any, max_walk_m: float) -> Any:
-    """The intact-network allocation of everyone, cached per context (flood re-runs warm-start)."""
+    """Allocate everyone on the intact network, cached per context (flood re-runs warm-start)."""
     from jnrisk.allocation import allocate_shelters
 
     key = ("allocation", tuple(shelters.index), float(max_walk_m))
@@ -228,6 +265,13 @@ def run_flood(scenario: Any, city: Any = None) -> ScenarioResult:
     mapped waterlogging sites -> roads closed to pedestrians (> 0.5 m) and vehicles (> 0.3 m)
     -> the shelter allocation re-solved with the pedestrian closures (warm start from the
     intact-network optimum) -> 34 monitoring sites.
+
+    Examples
+    --------
+    >>> from jnrisk.scenarios import Scenario
+    >>> s = Scenario.from_dict({"name": "storm", "kind": "flood",
+    ...                         "hazard": {"return_period_yr": 50, "duration_min": 120}})
+    >>> run_flood(s).metrics["ponded_m3"]  # doctest: +SKIP
     """
     from jnrisk.allocation import allocate_shelters
     from jnrisk.flood import (

@@ -265,7 +265,15 @@ _KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in BUILTIN_KINDS}
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest of ``choices``, or ``""``."""
+    """Return ``" (did you mean 'x'?)"`` for the closest of ``choices``, or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("flod", ["flood", "fire"])
+    " (did you mean 'flood'?)"
+    >>> did_you_mean("xyz", ["flood", "fire"])
+    ''
+    """
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

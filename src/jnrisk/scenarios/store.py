@@ -105,6 +105,13 @@ def check_writable(out: str | Path) -> Path:
 
     Also removes ``.tmp-*`` files left by killed writers of an earlier run (those older than
     :data:`STALE_TMP_AGE_S`; younger ones may be another batch's files in progress).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = check_writable(tempfile.mkdtemp() + "/runs")
+    >>> sorted(p.name for p in out.iterdir())
+    ['errors', 'layers', 'metrics', 'rasters', 'tables']
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -134,6 +141,14 @@ def remove_stale_temp_files(
 
     ``tag`` limits the sweep to one batch's files; ``older_than_s`` to files not modified for
     that long. Returns the number removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = check_writable(tempfile.mkdtemp())
+    >>> _ = (out / "metrics" / ".tmp-ab12-x.parquet").write_text("")
+    >>> remove_stale_temp_files(out, tag="ab12-"), remove_stale_temp_files(out)
+    (1, 0)
     """
     import time
 
@@ -153,7 +168,19 @@ def remove_stale_temp_files(
 
 
 def finished_ids(out: str | Path) -> set[str]:
-    """Ids of scenarios whose metrics file exists (the definition of finished)."""
+    """Ids of scenarios whose metrics file exists (the definition of finished).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from jnrisk.scenarios import expand_sweep, run_batch
+    >>> runs = expand_sweep({"name": "s", "kind": "synthetic_allocation",
+    ...                      "hazard": {"grid_size": 5}}, {"seed": [1, 2]})
+    >>> out = tempfile.mkdtemp()
+    >>> _ = run_batch(runs, out=out, client="synchronous", progress=False)
+    >>> finished_ids(out) == {s.scenario_id for s in runs}
+    True
+    """
     folder = Path(out) / "metrics"
     if not folder.is_dir():
         return set()
@@ -191,9 +218,11 @@ LAYER_FORMATS = ("parquet", "gpkg")
 
 
 def _local_dask_scheduler() -> Any:
-    """Inside a Dask worker, xarray's NetCDF writer takes a *distributed* lock (scheduler round
-    trips: measured 150 ms instead of 23 ms per small file). Our rasters are in memory, so
-    write them with the local synchronous scheduler (and so a local lock)."""
+    """Write the rasters with the local synchronous scheduler (and so a local lock).
+
+    Inside a Dask worker, xarray's NetCDF writer takes a *distributed* lock (scheduler round
+    trips: measured 150 ms instead of 23 ms per small file); the rasters are in memory.
+    """
     try:
         import dask
     except ImportError:  # pragma: no cover - dask is an optional extra
@@ -202,7 +231,17 @@ def _local_dask_scheduler() -> Any:
 
 
 def check_layer_format(layer_format: str) -> str:
-    """Return ``layer_format`` if allowed, else raise ConfigError listing the choices."""
+    """Return ``layer_format`` if allowed, else raise ConfigError listing the choices.
+
+    Examples
+    --------
+    >>> check_layer_format("gpkg")
+    'gpkg'
+    >>> check_layer_format("shp")
+    Traceback (most recent call last):
+        ...
+    jnrisk._errors.ConfigError: layer_format='shp' is not allowed; allowed: ['parquet', 'gpkg'] (GeoParquet or GeoPackage).
+    """
     if layer_format not in LAYER_FORMATS:
         raise ConfigError(
             f"layer_format={layer_format!r} is not allowed; allowed: {list(LAYER_FORMATS)} "
@@ -223,6 +262,18 @@ def write_result(
     """Write one scenario's tables, layers and rasters, then (last) its metrics row.
 
     ``tag`` marks the temporary files (see :func:`atomic_write`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from jnrisk.scenarios import Scenario
+    >>> from jnrisk.scenarios.synthetic import run_synthetic_allocation
+    >>> s = Scenario.from_dict({"name": "t", "kind": "synthetic_allocation",
+    ...                         "hazard": {"grid_size": 5}})
+    >>> out = check_writable(tempfile.mkdtemp())
+    >>> write_result(out, s, run_synthetic_allocation(s), extra={"elapsed_s": 0.1})
+    >>> finished_ids(out) == {s.scenario_id}
+    True
     """
     import pandas as pd
 
@@ -267,7 +318,20 @@ def write_result(
 
 
 def write_error(out: str | Path, scenario: Any, error: dict[str, Any], *, tag: str = "") -> Path:
-    """Record a failed scenario in ``errors/<id>.json`` (atomically)."""
+    """Record a failed scenario in ``errors/<id>.json`` (atomically).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from jnrisk.scenarios import Scenario
+    >>> s = Scenario.from_dict({"name": "t", "kind": "synthetic_allocation",
+    ...                         "hazard": {"grid_size": 5}})
+    >>> out = check_writable(tempfile.mkdtemp())
+    >>> p = write_error(out, s, {"error_type": "ValueError", "message": "no shelters",
+    ...                          "traceback": "", "worker_pid": None})
+    >>> p.relative_to(out).as_posix() == f"errors/{s.scenario_id}.json"
+    True
+    """
     payload = {
         "scenario_id": scenario.scenario_id,
         "name": scenario.name,
@@ -283,7 +347,20 @@ def write_error(out: str | Path, scenario: Any, error: dict[str, Any], *, tag: s
 
 
 def read_metrics(out: str | Path, *, ids: Iterable[str] | None = None) -> Any:
-    """Read the metrics rows of ``out`` into one DataFrame (one row per finished scenario)."""
+    """Read the metrics rows of ``out`` into one DataFrame (one row per finished scenario).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from jnrisk.scenarios import expand_sweep, run_batch
+    >>> runs = expand_sweep({"name": "s", "kind": "synthetic_allocation",
+    ...                      "hazard": {"grid_size": 5}}, {"seed": [1, 2]})
+    >>> out = tempfile.mkdtemp()
+    >>> _ = run_batch(runs, out=out, client="synchronous", progress=False)
+    >>> m = read_metrics(out)
+    >>> len(m), sorted(m["seed"].tolist())
+    (2, [1, 2])
+    """
     import pandas as pd
 
     if not isinstance(out, (str, Path)) and not hasattr(out, "__fspath__"):

@@ -158,7 +158,7 @@ def expand_sweep(
 
 
 def _hash_key(value: Any) -> Any:
-    """A hashable stand-in for a sweep value (lists become tuples; 1 and 1.0 stay equal)."""
+    """Return a hashable stand-in for a sweep value (lists become tuples; 1 and 1.0 stay equal)."""
     if isinstance(value, (list, tuple)):
         return ("__seq__", *(_hash_key(v) for v in value))
     if isinstance(value, Mapping):
@@ -184,8 +184,10 @@ def _repeated(values: Sequence[Any]) -> list[Any]:
 
 
 def _check_total_points(entries: Sequence[Mapping[str, Any]], where: str) -> None:
-    """Refuse a file whose scenarios and sweeps add up to more than the limit, from the axis
-    lengths alone (before anything is expanded)."""
+    """Refuse a file whose scenarios and sweeps add up to more than the limit.
+
+    Counted from the axis lengths alone, before anything is expanded.
+    """
     total = 0
     for entry in entries:
         n = 1
@@ -280,14 +282,14 @@ def scenarios_from_dict(data: Mapping[str, Any], *, where: str = "scenarios") ->
 
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
-    """Read a scenario TOML file and return its validated, expanded scenarios.
+    r"""Read a scenario TOML file and return its validated, expanded scenarios.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
-    >>> _ = p.write_text('name = "t"\\nkind = "synthetic_allocation"\\n[hazard]\\n'
-    ...                  '[sweep]\\nseed = [1, 2, 3]\\n')
+    >>> _ = p.write_text('name = "t"\nkind = "synthetic_allocation"\n[hazard]\n'
+    ...                  '[sweep]\nseed = [1, 2, 3]\n')
     >>> len(load_scenarios(p))
     3
     """

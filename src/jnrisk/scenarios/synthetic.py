@@ -124,6 +124,12 @@ def synthetic_instance(
 
     Returns arrays ``u``, ``v``, ``length_m`` (open edges), ``n_nodes``, ``block_node``,
     ``persons``, ``shelter_node``, ``area_m2``, ``capacity`` (persons).
+
+    Examples
+    --------
+    >>> inst = synthetic_instance(SyntheticAllocationParams(grid_size=5), seed=1)
+    >>> int(inst["n_nodes"]), inst["persons"].size == inst["block_node"].size
+    (25, True)
     """
     rng = np.random.default_rng(seed)
     n = p.grid_size
@@ -160,9 +166,16 @@ def synthetic_instance(
 def solve_instance(
     inst: dict[str, np.ndarray], *, max_walk_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Walking distances (scipy Dijkstra, bounded) and the greedy assignment.
+    """Compute walking distances (scipy Dijkstra, bounded) and the greedy assignment.
 
     Returns ``(block, shelter, persons, walk_m)`` arrays, one entry per assignment.
+
+    Examples
+    --------
+    >>> inst = synthetic_instance(SyntheticAllocationParams(grid_size=5), seed=1)
+    >>> block, shelter, persons, walk_m = solve_instance(inst, max_walk_m=1000.0)
+    >>> bool(persons.sum() <= inst["persons"].sum()), bool((walk_m <= 1000.0).all())
+    (True, True)
     """
     from scipy.sparse import coo_array
     from scipy.sparse.csgraph import dijkstra

@@ -50,7 +50,7 @@ def step_weights(cost: np.ndarray, steps: Mapping[float, float]) -> np.ndarray:
 
 
 def gaussian_weights(cost: np.ndarray, d0: float) -> np.ndarray:
-    """Truncated Gaussian ``(exp(-(d/d0)**2/2) - exp(-1/2)) / (1 - exp(-1/2))`` for d <= d0.
+    """Compute the truncated Gaussian ``(exp(-(d/d0)**2/2) - exp(-1/2)) / (1 - exp(-1/2))``, d <= d0.
 
     Form from the Gaussian 2SFCA literature [assumed, docs/references.md#gaussian-2sfca]; 1 at d = 0, 0 at d >= d0.
 
@@ -66,7 +66,7 @@ def gaussian_weights(cost: np.ndarray, d0: float) -> np.ndarray:
     return np.where(d <= d0, np.maximum(w, 0.0), 0.0)
 
 
-def e2sfca(
+def e2sfca(  # noqa: PLR0913  keyword-only decay options and column names
     demand: Any,
     supply: Any,
     costs: pd.DataFrame,

@@ -205,6 +205,20 @@ def validate_shelters(
     class columns (:class:`~jnrisk.SchemaError`); areas present, finite and > 0; classes present;
     unique ids (``id_col``, or the index when ``None``); valid geometry; polygons that overlap by
     more than ``overlap_tol_m2`` (:class:`~jnrisk.DataError`).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> s = gpd.GeoDataFrame({"class": ["emergency", "fixed"],
+    ...                       "effective_area_m2": [5_000.0, 30_001.0]},
+    ...                      geometry=[box(0, 0, 50, 100), box(100, 0, 300, 200)], crs="EPSG:4548")
+    >>> validate_shelters(s).tolist()
+    [5000.0, 30001.0]
+    >>> validate_shelters(s.assign(effective_area_m2=[5_000.0, -1.0]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    jnrisk._errors.DataError: shelters: shelters without a usable effective area ...
     """
     _validate.metric_crs(shelters, name=name)
     cols = [area_col] + ([class_col] if class_col else [])

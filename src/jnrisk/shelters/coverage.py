@@ -63,7 +63,7 @@ def walking_costs(
     max_snap_m: float = 500.0,
     on_far: str = "warn",
 ) -> pd.DataFrame:
-    """Walking distances [m] from blocks to targets (shelters, candidates) up to ``cutoff_m``.
+    """Compute walking distances [m] from blocks to targets (shelters, candidates) up to ``cutoff_m``.
 
     ``cost_m = snap(block) + network distance + snap(target)``, where ``snap`` is the straight
     leg to the nearest network node and the network distance is the walk from the block to
@@ -130,8 +130,10 @@ def walking_costs(
 def _pair_costs(
     network: Any, sb: Any, st: Any, cutoff_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(block position, target position, snap + network + snap metres) with cost <= cutoff,
-    walking to the targets (searched from the targets)."""
+    """Return (block position, target position, snap + network + snap metres) with cost <= cutoff.
+
+    Walking to the targets (searched from the targets).
+    """
     c = network.od_costs(sb, st, cutoff_m, direction="to_destinations")
     b_pos = np.repeat(np.arange(c.shape[0], dtype=np.int64), np.diff(c.indptr))
     return b_pos, c.indices.astype(np.int64), c.data
@@ -167,7 +169,7 @@ class ShelterCoverage:
     summary: pd.DataFrame
 
     def to_geodataframe(self) -> Any:
-        """The blocks layer with the coverage columns."""
+        """Return the blocks layer with the coverage columns."""
         return self.blocks
 
 
@@ -284,7 +286,7 @@ def shelter_coverage(
     return ShelterCoverage(blocks=out, summary=summary)
 
 
-def area_table(
+def area_table(  # noqa: PLR0913  keyword-only column names and standards
     blocks: Any,
     shelters: Any,
     *,
@@ -368,7 +370,7 @@ def city_m2_per_resident(
     area_col: str = "effective_area_m2",
     built_up_col: str = "built_up",
 ) -> dict[str, Any]:
-    """The city headline figure: shelter effective area per resident of the built-up area.
+    """Compute the city headline figure: shelter effective area per resident of the built-up area.
 
     ``m2_per_resident_built_up = Σ effective_area_m2 (all shelters) / Σ persons (blocks with
     built_up)``, the way the bureau states "人均 2 m² in the built-up area"; also per resident
@@ -435,11 +437,11 @@ class ShelterDemandResult:
     travel_person_m: float
 
     def to_geodataframe(self) -> Any:
-        """The blocks layer with demand / served / unserved columns."""
+        """Return the blocks layer with demand / served / unserved columns."""
         return self.blocks
 
 
-def scenario_shelter_demand(
+def scenario_shelter_demand(  # noqa: PLR0913  keyword-only column names and walk limit
     blocks: Any,
     shelters: Any,
     network: Any | None = None,
@@ -471,6 +473,22 @@ def scenario_shelter_demand(
         Walk ``RoadNetwork``; not needed when ``costs`` is given.
     costs
         Optional precomputed long-format table (``origin``, ``dest``, ``cost_m``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from jnrisk.network import RoadNetwork
+    >>> net = RoadNetwork.from_csr([0, 1, 3, 4], [1, 0, 2, 1], [400.0, 400.0, 300.0, 300.0],
+    ...                            x=[0.0, 400.0, 700.0], y=[0.0, 0.0, 0.0], crs="EPSG:4548")
+    >>> b = gpd.GeoDataFrame({"displaced_persons": [100, 50], "district": ["A", "A"]},
+    ...                      geometry=[Point(0, 0), Point(700, 0)], crs="EPSG:4548")
+    >>> s = gpd.GeoDataFrame({"capacity_persons": [120]}, geometry=[Point(400, 0)],
+    ...                      crs="EPSG:4548")
+    >>> r = scenario_shelter_demand(b, s, net, usable_col=None)
+    >>> # the block 300 m from the shelter is served in full, 30 of the other stay unserved
+    >>> r.blocks["unserved_persons"].tolist(), r.flows["persons"].tolist()
+    ([30, 0], [70, 50])
     """
     from jnrisk.allocation import solve_transport
     from jnrisk.network import csr_from_arcs

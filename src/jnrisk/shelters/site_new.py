@@ -1,5 +1,6 @@
-"""Where to add shelters: maximal covering and capacitated covering of residents
-(docs/references.md#lscp-mclp).
+"""Where to add shelters: maximal covering and capacitated covering of residents.
+
+Models as in (docs/references.md#lscp-mclp).
 
 Shelter front end of the covering engine :mod:`jnrisk.covering` (one model, one
 :class:`~jnrisk.covering.SitingResult`):
@@ -46,7 +47,7 @@ __all__ = [
 _OBJECTIVES = ("area", "count")
 
 
-def capacitated_covering_sites(
+def capacitated_covering_sites(  # noqa: PLR0913  keyword-only model options and column names
     blocks: Any,
     candidates: Any,
     costs: pd.DataFrame,

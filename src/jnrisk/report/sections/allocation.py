@@ -1,5 +1,8 @@
-"""Everyone walks to a shelter: the exact allocation, where places are missing and what closes
-the gap (capacity needed, the full shelters to enlarge first, the best new sites)."""
+"""Everyone walks to a shelter: the exact allocation section.
+
+Where places are missing and what closes the gap (capacity needed, the full shelters to enlarge
+first, the best new sites).
+"""
 
 from __future__ import annotations
 
@@ -86,7 +89,7 @@ def _sites(ctx: Any, exact: Any, towns: pd.DataFrame) -> pd.DataFrame:
 
 
 def build(ctx: Any) -> ReportSection:
-    """The shelter allocation section."""
+    """Build the shelter allocation section."""
     import geopandas as gpd
 
     from jnrisk.allocation import greedy_nearest

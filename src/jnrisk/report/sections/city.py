@@ -42,7 +42,7 @@ def _district_table(city: Any) -> pd.DataFrame:
 
 
 def build(ctx: Any) -> ReportSection:
-    """The city overview section."""
+    """Build the city overview section."""
     city = ctx.city
     shel = ctx.shelters
     table = _district_table(city)

@@ -55,7 +55,7 @@ def _key_columns(df: pd.DataFrame) -> tuple[str, ...]:
 
 
 def build(ctx: Any) -> ReportSection:
-    """The shelter coverage section."""
+    """Build the shelter coverage section."""
     from jnrisk.shelters import area_table, city_m2_per_resident, shelter_capacity, shelter_coverage
 
     city, p = ctx.city, ctx.params

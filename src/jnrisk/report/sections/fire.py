@@ -55,8 +55,10 @@ def _season(ctx: Any) -> pd.DataFrame:
 
 
 def _ignition(ctx: Any) -> tuple[Any, float, float]:
-    """Unit of highest risk (most village residents breaks ties); a burnable cell upwind of its
-    largest key village: the case a fire plan must cover."""
+    """Pick the unit of highest risk and a burnable cell upwind of its largest key village.
+
+    Most village residents breaks ties; this is the case a fire plan must cover.
+    """
     from jnrisk.fire import DEFAULT_FUEL_MAP
 
     city, p = ctx.city, ctx.params
@@ -81,7 +83,7 @@ def _ignition(ctx: Any) -> tuple[Any, float, float]:
 
 
 def build(ctx: Any) -> ReportSection:
-    """The forest fire section."""
+    """Build the forest fire section."""
     from jnrisk.allocation import allocate_shelters
     from jnrisk.scenarios import FireParams
     from jnrisk.scenarios.hazards import FIRE_VILLAGE_BUFFER_M, run_fire

@@ -82,7 +82,7 @@ def _hotspot_table(ctx: Any, hs: Any, top_n: int) -> tuple[pd.DataFrame, Any]:
 
 
 def build(ctx: Any) -> ReportSection:
-    """The waterlogging section."""
+    """Build the waterlogging section."""
     import inspect
 
     from jnrisk.flood import monitoring_sites

@@ -14,7 +14,7 @@ TITLE_ZH = "道路网络"
 
 
 def build(ctx: Any) -> ReportSection:
-    """The road network section."""
+    """Build the road network section."""
     rows, metrics = [], []
     for mode, net in (("walk 步行", ctx.walk), ("drive 驾车", ctx.drive)):
         comp = net.component_summary()

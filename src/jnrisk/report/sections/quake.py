@@ -52,7 +52,7 @@ def _supplies(ctx: Any, blocks: Any) -> Any:
 
 
 def build(ctx: Any) -> ReportSection:
-    """The earthquake scenario section."""
+    """Build the earthquake scenario section."""
     import geopandas as gpd
     from shapely.geometry import Point
 

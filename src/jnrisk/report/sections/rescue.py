@@ -20,7 +20,7 @@ BAND_COLOURS = {300.0: "#d7301f", 600.0: "#fc8d59", 900.0: "#fdd49e"}
 
 
 def build(ctx: Any) -> ReportSection:
-    """The rescue coverage section."""
+    """Build the rescue coverage section."""
     from jnrisk.rescue import drive_time_coverage, service_area_polygons
 
     city, p = ctx.city, ctx.params
