@@ -91,15 +91,21 @@ def _greedy_tight(supply_rem, spare, indptr, shelter, cost, v, w, flow, unserved
 
 
 def working_set_bytes(n_blocks: int, n_shel: int, n_arcs: int) -> int:
-    """Bytes the solver kernel allocates: ~11 int64 per arc (flows, arcs by shelter and their
-    positions, the hop table's first size, counters), ~8 per block and ~16 per shelter."""
+    """Estimate the bytes the solver kernel allocates.
+
+    Bytes the solver kernel allocates: ~11 int64 per arc (flows, arcs by shelter and their
+    positions, the hop table's first size, counters), ~8 per block and ~16 per shelter.
+    """
     return 8 * (11 * n_arcs + 8 * n_blocks + 16 * (n_shel + 1)) + 4 * n_arcs
 
 
 @njit(cache=True, nogil=True)
 def initial_duals(indptr, shelter, cost, big_m, price0):
-    """Phase 1: shelter prices ``w = max(price0, 0)`` and block potentials
-    ``v_b = min(M, min_j cost_bj + w_j)``."""
+    """Phase 1: set the starting shelter prices and block potentials.
+
+    Phase 1: shelter prices ``w = max(price0, 0)`` and block potentials
+    ``v_b = min(M, min_j cost_bj + w_j)``.
+    """
     n_blocks = indptr.shape[0] - 1
     n_shel = price0.shape[0]
     w = np.empty(n_shel, np.int64)
@@ -123,7 +129,9 @@ def _block_potential(i, indptr, shelter, cost, w, big_m):
 
 @njit(cache=True, nogil=True)
 def seed_flows(supply, capacity, indptr, shelter, cost, v, w, flow0, big_m):
-    """Phase 2: a start on tight arcs. Warm flows ``flow0`` are kept where their arc is tight
+    """Phase 2: seed flows on tight arcs.
+
+    Phase 2: a start on tight arcs. Warm flows ``flow0`` are kept where their arc is tight
     and the shelter has room; the rest of the supply then goes greedily to tight arcs.
 
     Returns ``(rem, spare, flow, unserved)``; every kept flow is on a tight arc, so the
@@ -157,9 +165,12 @@ def seed_flows(supply, capacity, indptr, shelter, cost, v, w, flow0, big_m):
 
 @njit(cache=True, nogil=True)
 def repair_prices(rem, spare, flow, unserved, indptr, shelter, cost, v, w, big_m):
-    """Phase 3: zero the price of every shelter left with room, releasing the flows that stop
+    """Phase 3: repair prices so that any price vector is a valid start.
+
+    Phase 3: zero the price of every shelter left with room, releasing the flows that stop
     being tight (and the unserved persons of blocks whose potential drops below M), then
-    put supply on tight arcs again. Afterwards any price vector is a valid start."""
+    put supply on tight arcs again. Afterwards any price vector is a valid start.
+    """
     n_shel = w.shape[0]
     n_arcs = shelter.shape[0]
     any_price = False
@@ -291,7 +302,9 @@ def _swap_out(k, j, ptr, arcs, pos, n_act):
 
 @njit(cache=True, nogil=True)
 def rebuild_hops(j, pool, tail, hop, indptr, shelter, cost, big_m, scr, touched):
-    """Rewrite shelter ``j``'s hop segment (sorted by target) from its active blocks; return
+    """Rebuild shelter j's hop segment from its active blocks.
+
+    Rewrite shelter ``j``'s hop segment (sorted by target) from its active blocks; return
     ``(pool, tail)`` (a bigger, compacted pool when the old one is full).
 
     Each entry keeps the cheapest hop and the second cheapest (through another block), so
@@ -371,8 +384,11 @@ def rebuild_hops(j, pool, tail, hop, indptr, shelter, cost, big_m, scr, touched)
 
 @njit(cache=True, nogil=True)
 def _merge_block(k, pool, seg_start, seg_len, n_from, src, indptr, shelter, cost, big_m):
-    """Fold the hops of a block that starts using shelter j (arc k) into j's clean segment;
-    False when one of its targets has no entry yet (the segment must be rebuilt)."""
+    """Merge a block's hops into shelter j's clean segment.
+
+    Fold the hops of a block that starts using shelter j (arc k) into j's clean segment;
+    False when one of its targets has no entry yet (the segment must be rebuilt).
+    """
     j = shelter[k]
     b = src[k]
     lo0 = seg_start[j]
@@ -652,7 +668,9 @@ def solve_transport_kernel(supply, capacity, indptr, shelter, cost, big_m, price
 def smallest_prices(
     indptr, shelter, cost, capacity, spare, unserved, w, big_m, pool, seg_start, seg_len
 ):
-    """Phase 5: smallest optimal shelter prices ``max(0, -dist(t -> j))`` in the optimal
+    """Phase 5: compute the smallest optimal shelter prices.
+
+    Phase 5: smallest optimal shelter prices ``max(0, -dist(t -> j))`` in the optimal
     residual graph.
 
     ``dist`` is the true (not reduced) shortest distance from the super sink t, whose residual
@@ -718,8 +736,11 @@ def smallest_prices(
 
 @njit(cache=True, nogil=True)
 def greedy_nearest_kernel(supply, capacity, indptr, shelter, cost, order):
-    """Baseline: blocks in ``order`` fill their nearest shelters with room (arcs pre-sorted by
-    cost within each block); whatever does not fit is unserved."""
+    """Assign greedily: each block fills its nearest shelters with room.
+
+    Baseline: blocks in ``order`` fill their nearest shelters with room (arcs pre-sorted by
+    cost within each block); whatever does not fit is unserved.
+    """
     n_blocks = supply.shape[0]
     flow = np.zeros(shelter.shape[0], np.int64)
     unserved = np.zeros(n_blocks, np.int64)

@@ -78,6 +78,7 @@ class AllocationResult:
 
     @cached_property
     def flows(self) -> Any:
+        """Block -> shelter assignments: ``block_id``, ``shelter_id``, persons and walk [m]."""
         import geopandas as gpd
         import pandas as pd
         import shapely
@@ -105,6 +106,7 @@ class AllocationResult:
 
     @cached_property
     def shelters(self) -> Any:
+        """Shelters with capacity, assigned persons, utilisation [%], ``full`` and price."""
         _, shelters, _, capacity = self._inputs
         assigned = self._assigned()
         sh = shelters.copy()
@@ -118,6 +120,7 @@ class AllocationResult:
 
     @cached_property
     def unserved(self) -> Any:
+        """Blocks with persons left without a shelter place within reach."""
         import geopandas as gpd
 
         population, _, persons, _ = self._inputs
@@ -131,11 +134,11 @@ class AllocationResult:
         return un
 
     def to_geodataframe(self):
-        """The ``flows`` GeoDataFrame (one row per block -> shelter assignment)."""
+        """Return the ``flows`` GeoDataFrame (one row per block -> shelter assignment)."""
         return self.flows
 
     def summary(self) -> dict[str, Any]:
-        """Served / unserved persons, person-weighted walk statistics and shelter counts.
+        """Summarise served / unserved persons, person-weighted walks and shelter counts.
 
         Walk quantiles are person-weighted (the walk of the median *person*), in metres.
         ``n_shelters_short`` counts shelters with a positive ``shelter_price``: full shelters
@@ -219,7 +222,7 @@ def _unique_index(gdf: Any, name: str) -> None:
 
 
 def _within_int64_totals(df: Any, column: str, values: np.ndarray, *, name: str) -> None:
-    """Counts must stay below COUNT_LIMIT one by one and in total (the solver sums them)."""
+    """Check counts stay below COUNT_LIMIT one by one and in total (the solver sums them)."""
     from jnrisk._validate import describe_rows
 
     big = values > COUNT_LIMIT
@@ -240,8 +243,11 @@ def _within_int64_totals(df: Any, column: str, values: np.ndarray, *, name: str)
 
 
 def _count_column(df: Any, column: str, *, name: str) -> np.ndarray:
-    """Whole counts >= 0 as int64, read exactly (no float round trip for integer columns),
-    checked against int64 totals before any cast."""
+    """Read whole counts >= 0 as int64.
+
+    Whole counts >= 0 as int64, read exactly (no float round trip for integer columns),
+    checked against int64 totals before any cast.
+    """
     import pandas as pd
 
     require_columns(df, [column], name=name)
@@ -332,8 +338,11 @@ def _snap_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
 
 
 def _snap_points_both(network: Any, population: Any, shelters: Any, max_snap_m: float):
-    """Both layers through :func:`snap_points` (which raises on a network without nodes or
-    coordinates, and on a bad ``max_snap_m``)."""
+    """Snap both layers to the network.
+
+    Both layers through :func:`snap_points` (which raises on a network without nodes or
+    coordinates, and on a bad ``max_snap_m``).
+    """
     import geopandas as gpd
     import pandas as pd
 
@@ -350,7 +359,7 @@ def _snap_points_both(network: Any, population: Any, shelters: Any, max_snap_m: 
     return snap.node, snap.snap_distance_m
 
 
-def _prepare(
+def _prepare(  # noqa: PLR0913  the options of allocate_shelters and greedy_nearest, passed on
     population,
     shelters,
     network,
@@ -389,8 +398,11 @@ def _prepare(
 
 
 def _walk_costs(network, block_node, block_snap, shel_node, shel_snap, max_walk_m, closed_edges):
-    """Blocks x shelters walk [m] = snap + network + snap, pairs within ``max_walk_m`` (walking
-    *to* the shelter: searched from the shelters)."""
+    """Compute block x shelter walks [m] within ``max_walk_m``.
+
+    Blocks x shelters walk [m] = snap + network + snap, pairs within ``max_walk_m`` (walking
+    *to* the shelter: searched from the shelters).
+    """
     from jnrisk.network import SnapResult
 
     def snapped(node, dist):
@@ -404,8 +416,11 @@ def _walk_costs(network, block_node, block_snap, shel_node, shel_snap, max_walk_
 
 
 def _warm_start(warm_start: Any, population: Any, shelters: Any, indptr, shel) -> Any:
-    """The previous optimum as a start for this problem: its prices matched on the shelters'
-    index and its flows moved onto this problem's arcs by (block, shelter)."""
+    """Turn the previous optimum into a start for this problem.
+
+    The previous optimum as a start for this problem: its prices matched on the shelters'
+    index and its flows moved onto this problem's arcs by (block, shelter).
+    """
     if warm_start is None or isinstance(warm_start, TransportSolution | np.ndarray):
         return warm_start
     if not isinstance(warm_start, AllocationResult):
@@ -449,8 +464,11 @@ def _warm_start(warm_start: Any, population: Any, shelters: Any, indptr, shel) -
 
 
 def _moved_flows(prev_indptr, prev_shel, prev_flow, indptr, shel, n_shel) -> np.ndarray:
-    """Flows of the arcs (block, prev_shel) put on the same (block, shelter) of ``indptr,
-    shel``; 0 where the pair is new (``prev_shel`` -1: a shelter that is gone)."""
+    """Move earlier flows onto this problem's arcs.
+
+    Flows of the arcs (block, prev_shel) put on the same (block, shelter) of ``indptr,
+    shel``; 0 where the pair is new (``prev_shel`` -1: a shelter that is gone).
+    """
     if (
         prev_indptr.shape == indptr.shape
         and prev_shel.shape == shel.shape
@@ -471,7 +489,7 @@ def _moved_flows(prev_indptr, prev_shel, prev_flow, indptr, shel, n_shel) -> np.
     return np.where(kp[at] == keys, fp[at], 0).astype(np.int64)
 
 
-def _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m):
+def _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m):  # noqa: PLR0913  the solved arrays and their inputs
     return AllocationResult(
         solution=sol,
         max_walk_m=float(max_walk_m),
@@ -484,7 +502,7 @@ def _result(population, shelters, persons, capacity, indptr, shel, walk, sol, ma
     )
 
 
-def allocate_shelters(
+def allocate_shelters(  # noqa: PLR0913  keyword-only model options and column names
     population: Any,
     shelters: Any,
     network: Any,
@@ -586,7 +604,7 @@ def allocate_shelters(
     return _result(population, shelters, persons, capacity, indptr, shel, walk, sol, max_walk_m)
 
 
-def greedy_nearest(
+def greedy_nearest(  # noqa: PLR0913  keyword-only options, same as allocate_shelters
     population: Any,
     shelters: Any,
     network: Any,

@@ -173,7 +173,7 @@ def _check_arcs(n_src: int, n_shel: int, indptr: Any, shelter: Any, cost: Any):
 def default_unserved_cost(
     max_cost: float, n_sources_with_supply: int, n_shelters_with_capacity: int
 ) -> float:
-    """The default penalty per unserved person: ``min(S+, P+) * max_cost + 1`` (cost units).
+    """Return the default penalty per unserved person: ``min(S+, P+) * max_cost + 1``.
 
     Why this is enough: serving one more person means augmenting along a path
     ``block -> shelter <- block -> shelter ... -> shelter with room`` in the residual graph.
@@ -184,6 +184,11 @@ def default_unserved_cost(
     optimum places as many persons as possible first, then minimises the travel. (The looser
     bound ``(2S + 1) * max_cost`` also works.) ``+ 1`` is in cost units, or one integer step
     of the scaled costs for float input.
+
+    Examples
+    --------
+    >>> default_unserved_cost(2500.0, n_sources_with_supply=3, n_shelters_with_capacity=2)
+    5001.0
     """
     k = max(1, min(int(n_sources_with_supply), int(n_shelters_with_capacity)))
     return k * float(max_cost) + 1.0
@@ -307,8 +312,11 @@ def solve_transport(
 def _solve_checked(
     supply, capacity, indptr, shelter_idx, cost_arr, unserved_cost, warm_start, costs=None
 ):
-    """:func:`solve_transport` on validated arrays. ``costs`` may hold the integer costs of
-    earlier calls on the same arcs, keyed by the penalty's ``k`` (filled on the way)."""
+    """Solve the transportation problem on validated arrays.
+
+    :func:`solve_transport` on validated arrays. ``costs`` may hold the integer costs of
+    earlier calls on the same arcs, keyed by the penalty's ``k`` (filled on the way).
+    """
     from jnrisk.allocation import _kernels
 
     k = max(1, min(int((supply > 0).sum()), int((capacity > 0).sum())))

@@ -58,7 +58,7 @@ class AllocationSolver:
     [300]
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913  keyword-only options, same as allocate_shelters
         self,
         population: Any,
         shelters: Any,
@@ -159,8 +159,11 @@ class AllocationSolver:
         return arr
 
     def _arcs(self, closed_edges: Any):
-        """Arcs with these roads closed: the intact arcs, with those of the shelters within
-        reach of a closed road recomputed."""
+        """Return the arcs with these roads closed.
+
+        Arcs with these roads closed: the intact arcs, with those of the shelters within
+        reach of a closed road recomputed.
+        """
         indptr, shel, walk = self._base_arcs
         if closed_edges is None:
             return indptr, shel, walk

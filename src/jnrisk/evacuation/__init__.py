@@ -1,5 +1,6 @@
-"""Evacuation in time: how long until everyone is in a shelter, where the crowd jams, who
-should leave first.
+"""Evacuation in time: clearance, where the crowd jams, who should leave first.
+
+How long until everyone is in a shelter, where the crowd jams, who should leave first.
 
 - :func:`street_capacities`: flow capacity, storage and free-flow time per arc (Weidmann's
   walking diagram, lane capacity for driving; defaults counted and announced).

@@ -142,8 +142,11 @@ def _grow_pool(p_group, p_hop, p_count, p_ready, p_next):
 @njit(cache=True, nogil=True)
 def _enter(b, g, h, mv, ready, t, head, tail, tail_step, rptr, occ, transit, in_active, active,
            n_active, p_group, p_hop, p_count, p_ready, p_next, n_used, free_head):
-    """Append ``mv`` persons of group ``g`` (route hop ``h``) to arc ``b``'s queue, merged into
-    its tail packet when that one came from the same group in the same step."""
+    """Append persons of one group to an arc's queue.
+
+    Append ``mv`` persons of group ``g`` (route hop ``h``) to arc ``b``'s queue, merged into
+    its tail packet when that one came from the same group in the same step.
+    """
     q = tail[b]
     if q != -1 and tail_step[b] == t and p_group[q] == g and p_hop[q] == h:
         p_count[q] += mv

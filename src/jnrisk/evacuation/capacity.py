@@ -87,7 +87,7 @@ def weidmann_speed(
     jam_density_p_m2: float = WEIDMANN_JAM_DENSITY_P_M2,
     gamma_p_m2: float = WEIDMANN_GAMMA_P_M2,
 ) -> np.ndarray:
-    """Walking speed [m/s] at a crowd density, Weidmann's form of the Kladek formula.
+    """Return the walking speed [m/s] at a crowd density (Weidmann's Kladek formula).
 
     ``v(k) = v_free * (1 - exp(-gamma * (1/k - 1/k_jam)))`` for ``0 < k < k_jam``; ``v_free``
     at ``k = 0`` and 0 at and above the jam density (docs/references.md#weidmann-1993).
@@ -256,7 +256,7 @@ class StreetCapacity:
             )
 
     def with_factor(self, factor: Any) -> StreetCapacity:
-        """A copy with capacities (and storage) scaled per arc (debris, partial flooding).
+        """Return a copy with capacities (and storage) scaled per arc (debris, flooding).
 
         ``factor`` is a float or a float array per arc in ``[0, inf)``; arcs scaled to 0
         become closed.
@@ -289,7 +289,7 @@ class StreetCapacity:
         )
 
     def with_closed(self, closed_arcs: Any) -> StreetCapacity:
-        """A copy with more arcs closed (bool mask per arc)."""
+        """Return a copy with more arcs closed (bool mask per arc)."""
         c = np.asarray(closed_arcs, dtype=np.bool_)
         if c.shape != (self.n_arcs,):
             raise DataError(f"closed arc mask has shape {c.shape}; expected ({self.n_arcs},).")
@@ -337,7 +337,7 @@ def _column(roads: Any, col: str, rows: np.ndarray, *, what: str) -> np.ndarray:
     return vals
 
 
-def street_capacities(
+def street_capacities(  # noqa: PLR0913  keyword-only model tables and column names
     network: Any,
     roads: Any,
     *,
@@ -486,8 +486,11 @@ def street_capacities(
 
 
 def _closed_arcs(network: Any, closed_edges: Any) -> np.ndarray:
-    """Per-arc closure flags from road-row positions or a row mask (as ``distances`` reads
-    ``closed_edges``): the closed arcs are the ones missing from ``to_scipy``."""
+    """Return per-arc closure flags.
+
+    Per-arc closure flags from road-row positions or a row mask (as ``distances`` reads
+    ``closed_edges``): the closed arcs are the ones missing from ``to_scipy``.
+    """
     c = np.asarray(closed_edges)
     n_edges = network.n_edges
     if c.dtype == np.bool_:

@@ -92,7 +92,9 @@ class DepartureCurve:
     @classmethod
     def logistic(cls, midpoint_s: float = 900.0, *, spread_s: float = 180.0,
                  delay_s: float = 0.0, n_points: int = 200) -> DepartureCurve:
-        """S-curve ``F(t) = 1 / (1 + exp(-(t - midpoint) / spread))``, cut and rescaled to
+        """Return the logistic departure curve.
+
+        S-curve ``F(t) = 1 / (1 + exp(-(t - midpoint) / spread))``, cut and rescaled to
         rise from exactly 0 at ``delay_s`` to exactly 1 at ``2 * midpoint``.
 
         Examples
@@ -193,7 +195,9 @@ class DepartureCurve:
         return out.reshape(np.shape(t_s))
 
     def step_shares(self, dt_s: float, *, offset_s: float = 0.0) -> np.ndarray:
-        """Shares leaving in each step ``[k dt, (k+1) dt)`` when the curve starts ``offset_s``
+        """Return the share of people leaving in each time step.
+
+        Shares leaving in each step ``[k dt, (k+1) dt)`` when the curve starts ``offset_s``
         [s] late. People leaving inside a step are loaded at its start; the shares sum to 1.
 
         Examples

@@ -136,7 +136,7 @@ def _max_arrivals(T, tail, head, k, cap_step, rel, sink_nodes, sink_cap):
     return -float(res.fun)
 
 
-def quickest_clearance(
+def quickest_clearance(  # noqa: PLR0913  keyword-only horizon and solver options
     network: Any,
     capacity: StreetCapacity,
     origin_node: Any,

@@ -182,7 +182,7 @@ def _zones(values: Any, n: int, name: str) -> tuple[np.ndarray, list[Any]]:
     return codes.astype(np.int64), list(uniques)
 
 
-def load_groups(
+def load_groups(  # noqa: C901, PLR0913, PLR0915  checks every group column before the kernel runs
     network: Any,
     capacity: StreetCapacity,
     origin_node: Any,
@@ -461,8 +461,11 @@ class EvacuationGroups:
     labels: pd.DataFrame
 
     def kwargs(self, delay_by_subdistrict: Any = None) -> dict[str, Any]:
-        """Keyword arguments of :func:`load_groups`, with an optional staged delay [s] per
-        sub-district label."""
+        """Return the keyword arguments of :func:`load_groups`.
+
+        Keyword arguments of :func:`load_groups`, with an optional staged delay [s] per
+        sub-district label.
+        """
         off = self.offset_s
         if delay_by_subdistrict:
             if self.subdistrict is None:
@@ -543,7 +546,7 @@ def allocation_groups(
         subdistrict=subdistrict, labels=labels)
 
 
-def evacuate(
+def evacuate(  # noqa: PLR0913  keyword-only departure, routing and output options
     allocation: Any,
     network: Any,
     capacity: StreetCapacity,

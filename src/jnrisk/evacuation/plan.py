@@ -302,7 +302,7 @@ class TimeAwareAssignment:
     moved_persons: float
 
 
-def time_aware_assignment(
+def time_aware_assignment(  # noqa: PLR0913  keyword-only loading and iteration options
     allocation: Any,
     population: Any,
     shelters: Any,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jnrisk.quake import DPM_SOURCE
 from jnrisk.report.keys import (
     DISTRICT_KEYS,
     SHELTER_KEYS,
@@ -27,10 +28,6 @@ from jnrisk.report.plotting import choropleth, figure_png, label, legend, new_ma
 KEY = "quake"
 TITLE = "Earthquake scenario (illustrative)"
 TITLE_ZH = "地震情景（示意）"
-
-
-
-from jnrisk.quake import DPM_SOURCE
 
 
 def _params(ctx: Any) -> Any:
