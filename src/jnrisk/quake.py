@@ -171,6 +171,11 @@ def check_magnitude(magnitude: Any, *, name: str = "magnitude") -> np.ndarray:
     Traceback (most recent call last):
     jnrisk._errors.ConfigError: magnitude=10.0 is outside [4.0, 8.0] ...
     """
+    if np.asarray(magnitude).dtype.kind not in "biuf":  # strings, objects, None
+        raise ConfigError(
+            f"{name}={magnitude!r} is not a number; give the surface-wave magnitude Ms, "
+            f"e.g. {name}=6.0."
+        )
     try:
         m = np.asarray(magnitude, dtype=np.float64)
     except (TypeError, ValueError):
@@ -503,6 +508,11 @@ def scenario_intensity(
     >>> scenario_intensity(b, s)["intensity"].round(2).tolist()
     [7.99, 6.53]
     """
+    if not isinstance(scenario, QuakeScenario):
+        raise ConfigError(
+            f"scenario must be a QuakeScenario, got {type(scenario).__name__} {scenario!r}; "
+            "build one with QuakeScenario(x_m, y_m, magnitude=6.0)."
+        )
     _check_blocks_crs(blocks, scenario)
     _validate.valid_geometry(blocks, name="blocks")
     out = blocks.copy()
@@ -658,6 +668,7 @@ def damage_state_probabilities(
     >>> damage_state_probabilities([5.9, 6.0], "brick_concrete").round(3).tolist()
     [[1.0, 0.0, 0.0, 0.0, 0.0], [0.88, 0.1, 0.02, 0.0, 0.0]]
     """
+    intensity = check_intensity(intensity)
     _check_dpm(dpm)
     classes = list(dict.fromkeys(dpm.index.get_level_values(0)))
     if vulnerability_class not in classes:
@@ -960,6 +971,7 @@ def displaced_persons(  # noqa: PLR0913  keyword-only model tables and column na
     >>> r["low"] < r["central"] < r["high"]
     True
     """
+    _validate.unique_index(blocks, name="blocks")
     persons = _validate.non_negative_values(blocks, persons_col, name="blocks")
     central = DisplacementFractions() if fractions is None else fractions
     unc = DisplacementRange() if uncertainty is None else uncertainty
@@ -1031,6 +1043,12 @@ def shelter_usability(
     """
     if not (isinstance(max_intensity, int | float) and math.isfinite(max_intensity)):
         raise ConfigError(f"max_intensity must be a finite number, got {max_intensity!r}.")
+    lo, hi = INTENSITY_RANGE
+    if not lo <= max_intensity <= hi:
+        raise ConfigError(
+            f"max_intensity={max_intensity:g} is outside the Chinese intensity scale "
+            f"[{lo:g}, {hi:g}]; give the intensity a shelter is designed for (e.g. 8.0)."
+        )
     out = scenario_intensity(shelters, scenario, coefficients=coefficients)
     out[usable_col] = out["intensity"].to_numpy() <= max_intensity
     return out

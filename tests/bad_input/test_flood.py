@@ -49,7 +49,7 @@ CASES = [
     pytest.param(lambda: flow_accumulation(dem(), weights=dem((7, 8))), "weights",
                  id="accumulation-weights-shape"),
     pytest.param(lambda: fill_depressions(dem(), epsilon_m="tiny"), "epsilon_m",
-                 id="fill-epsilon-str", marks=OTHER),
+                 id="fill-epsilon-str"),
     pytest.param(lambda: fill_depressions(dem(), nodata="sea"), "nodata", id="fill-nodata-mode"),
     pytest.param(lambda: chicago_hyetograph(STORM, "50", 120), "return_period_yr",
                  id="storm-return-period-str"),

@@ -46,7 +46,7 @@ ROADS_CASES = [
     pytest.param(_roads(_vertex(math.inf, Y0)), "roads.*(non-finite|infinite|inf).*2",
                  id="vertex-inf"),
     pytest.param(_roads(_vertex(math.nan, Y0)), "roads.*(non-finite|NaN).*2", id="vertex-nan"),
-    pytest.param(_roads(dup_index), "roads.*index.*reset_index", id="duplicate-index", marks=OTHER),
+    pytest.param(_roads(dup_index), "roads.*index.*reset_index", id="duplicate-index"),
     pytest.param(_roads(lambda r: r.iloc[:0]), "roads", id="empty"),
     pytest.param(_roads(lambda r: r.set_crs(None, allow_override=True)), "roads has no CRS",
                  id="no-crs"),
@@ -79,8 +79,8 @@ def test_numpy_scalars_work():
 
 
 SNAP_CASES = [
-    pytest.param(lambda net: snap_points(None, points([(0, 0)])), "net(work)?\b.*(NoneType|got None)",
-                 id="network-none", marks=OTHER),
+    pytest.param(lambda net: snap_points(None, points([(0, 0)])), r"net(work)?\b.*(NoneType|got None)",
+                 id="network-none"),
     pytest.param(lambda net: snap_points(net, points([(0, 0)]), max_snap_m="far"), "max_snap_m",
                  id="max-snap-str"),
     pytest.param(lambda net: snap_points(net, points([(0, 0)]), max_snap_m=math.nan),
@@ -90,7 +90,7 @@ SNAP_CASES = [
     pytest.param(lambda net: snap_points(net, points([(0, 0)], crs="EPSG:4326")), "CRS",
                  id="points-degrees"),
     pytest.param(lambda net: snap_points(net, _nan_points()), r"(non-finite|NaN).*\b1\b",
-                 id="point-nan", marks=OTHER),
+                 id="point-nan"),
 ]  # fmt: skip
 
 

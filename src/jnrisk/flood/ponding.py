@@ -160,9 +160,9 @@ def fill_depressions(
     [[5.0, 5.0], [5.0, 5.0]]
     """
     wall = _check_nodata_mode(nodata)
-    eps = float(epsilon_m)
-    if not (math.isfinite(eps) and eps >= 0):
-        raise ConfigError(f"epsilon_m must be >= 0 m, got {epsilon_m!r}.")
+    from jnrisk._validate import real_number
+
+    eps = real_number("epsilon_m", epsilon_m, ge=0.0, unit="m")
     d = _read_dem(dem, float64=eps > 0)
     z = d.values
     filled, _, n_enc, status = _kernels.priority_flood(

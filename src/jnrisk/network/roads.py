@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from jnrisk._errors import ConfigError, DataError, JnriskWarning, SchemaError
-from jnrisk._validate import Problems, describe_rows, metric_crs, non_negative_values
+from jnrisk._validate import Problems, describe_rows, metric_crs, non_negative_values, unique_index
 from jnrisk.network._checks import check_not_degrees, check_option, readonly, real_number
 from jnrisk.network._csr import csr_from_arcs
 from jnrisk.network.graph import MODES, RoadNetwork
@@ -428,6 +428,7 @@ def network_from_roads(
     table = _speed_table(speed_kmh_by_class)
     has_ids = _has_node_ids(roads, name)
     _check_finite_vertices(roads, name)
+    unique_index(roads, name=name)
     geoms = roads.geometry
     length_m = (
         non_negative_values(roads, "length_m", name=name)

@@ -76,6 +76,10 @@ def snap_points(
     same_crs(points=points, network=net)
     geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     missing = (geoms.isna() | geoms.is_empty).to_numpy()
+    if not missing.any():
+        from jnrisk._validate import finite_coordinates
+
+        finite_coordinates(gpd.GeoDataFrame(geometry=geoms), name="points")
     if missing.any():
         raise DataError(
             f"points: missing or empty geometry at {describe_rows(points.index[missing])}; "

@@ -44,8 +44,11 @@ def step_weights(cost: np.ndarray, steps: Mapping[float, float]) -> np.ndarray:
     """
     bounds = np.array(sorted(steps), dtype=np.float64)
     weights = np.array([steps[b] for b in sorted(steps)] + [0.0], dtype=np.float64)
-    if (weights < 0).any():
-        raise ConfigError(f"step weights must be >= 0, got {dict(steps)}.")
+    if not ((weights >= 0) & (weights <= 1)).all():
+        raise ConfigError(
+            f"steps: weights must lie in [0, 1] (1 = no distance decay), got {dict(steps)}; "
+            "scale them so the nearest band has weight 1."
+        )
     return weights[np.searchsorted(bounds, np.asarray(cost, dtype=np.float64), side="left")]
 
 
@@ -60,6 +63,9 @@ def gaussian_weights(cost: np.ndarray, d0: float) -> np.ndarray:
     >>> gaussian_weights(np.array([0.0, 500.0, 600.0]), 500.0).round(3).tolist()
     [1.0, 0.0, 0.0]
     """
+    from jnrisk._validate import real_number
+
+    d0 = real_number("d0", d0, gt=0.0, unit="m")
     d = np.asarray(cost, dtype=np.float64)
     e = math.exp(-0.5)
     w = (np.exp(-0.5 * (d / d0) ** 2) - e) / (1.0 - e)

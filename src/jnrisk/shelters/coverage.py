@@ -104,6 +104,8 @@ def walking_costs(
 
     require_network(network)
     cutoff_m = _validate.real_number("cutoff_m", cutoff_m, ge=0.0, unit="m")
+    _validate.unique_index(blocks, name="blocks")
+    _validate.unique_index(targets, name="targets")
     _validate.same_crs(blocks=blocks, targets=targets)
     sb = snap_points(network, _points(blocks), max_snap_m=max_snap_m, on_far=on_far)
     st = snap_points(network, _points(targets), max_snap_m=max_snap_m, on_far=on_far)
