@@ -99,7 +99,7 @@ def _scalar_or_none(value: Any) -> Any:
     return value
 
 
-def real_number(
+def real_number(  # noqa: PLR0913  keyword-only bounds, unit and advice
     name: str,
     value: Any,
     *,
@@ -109,6 +109,7 @@ def real_number(
     lt: float | None = None,
     unit: str = "",
     fix: str = "",
+    allow_inf: bool = False,
 ) -> float:
     """Return ``value`` as a finite float after checking its type and range.
 
@@ -128,6 +129,8 @@ def real_number(
         Unit of the number, quoted in messages (``"m"``, ``"km/h"``).
     fix
         Extra advice appended to the message.
+    allow_inf
+        Accept ``+inf`` (e.g. "no limit"); NaN is always refused.
 
     Examples
     --------
@@ -152,7 +155,7 @@ def real_number(
         out = float(value)
     except (OverflowError, ValueError):
         out = math.inf
-    if not math.isfinite(out):
+    if math.isnan(out) or (math.isinf(out) and not (allow_inf and out > 0)):
         raise ConfigError(f"{name} must be a finite number{unit_txt}, got {value!r}.{tail}")
     ok = (
         (ge is None or out >= ge)

@@ -115,14 +115,14 @@ def test_walking_costs_string_cutoff(net):
 @pytest.mark.parametrize(
     "kwargs, text",
     [
-        ({"walk_speed_m_s": "fast"}, "walk_speed_m_s='fast'"),
-        ({"walk_speed_m_s": 0.0}, "walk_speed_m_s=0.0"),
-        ({"walk_speed_m_s": np.nan}, "walk_speed_m_s=nan"),
-        ({"speed_kmh_by_class": {"primary": "fast"}}, r"speed_kmh_by_class\['primary'\]='fast'"),
-        ({"speed_kmh_by_class": {"primary": -5}}, r"speed_kmh_by_class\['primary'\]=-5"),
+        ({"walk_speed_m_s": "fast"}, "walk_speed_m_s must be a number.*'fast'"),
+        ({"walk_speed_m_s": 0.0}, "walk_speed_m_s = 0.0 is out of range"),
+        ({"walk_speed_m_s": np.nan}, "walk_speed_m_s must be a finite number.*nan"),
+        ({"speed_kmh_by_class": {"primary": "fast"}}, r"speed_kmh_by_class\['primary'\] must be a number.*'fast'"),
+        ({"speed_kmh_by_class": {"primary": -5}}, r"speed_kmh_by_class\['primary'\] = -5.* out of range"),
         ({"speed_kmh_by_class": "fast"}, "speed_kmh_by_class='fast'"),
-        ({"node_tolerance_m": "1 m"}, "node_tolerance_m='1 m'"),
-        ({"node_tolerance_m": -1.0}, "node_tolerance_m=-1.0"),
+        ({"node_tolerance_m": "1 m"}, "node_tolerance_m must be a number.*'1 m'"),
+        ({"node_tolerance_m": -1.0}, "node_tolerance_m = -1.0 is out of range"),
     ],
 )
 def test_bad_speeds_and_tolerances(roads, kwargs, text):
@@ -136,5 +136,5 @@ def test_string_speed_column(roads):
 
 
 def test_snap_bad_max_snap(net):
-    with pytest.raises(ConfigError, match="max_snap_m='far'"):
+    with pytest.raises(ConfigError, match="max_snap_m must be a number.*'far'"):
         snap_points(net, _points(), max_snap_m="far")

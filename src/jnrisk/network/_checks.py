@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
@@ -26,27 +25,6 @@ def check_option(value: Any, allowed: tuple[str, ...], *, name: str) -> str:
     if value not in allowed:
         raise ConfigError(f"{name}={value!r} is not allowed; use one of {list(allowed)}.")
     return value
-
-
-def real_number(value: Any, *, name: str, unit: str, positive: bool = False,
-                allow_inf: bool = False) -> float:
-    """Check a real number (Python or numpy, not a string or bool), not NaN, >= 0 (or > 0)."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-    v = float(value) if ok else np.nan
-    bad = (
-        not ok
-        or np.isnan(v)
-        or (np.isinf(v) and not allow_inf)
-        or (v <= 0 if positive else v < 0)
-    )
-    if bad:
-        limit = "> 0" if positive else ">= 0"
-        inf = " (np.inf for no limit)" if allow_inf else ""
-        raise ConfigError(
-            f"{name}={value!r}; give a number {limit} in {unit}{inf}, not "
-            f"{'a ' + type(value).__name__ if not ok else 'this value'}."
-        )
-    return v
 
 
 class HasCRS:

@@ -19,8 +19,15 @@ from typing import Any
 import numpy as np
 
 from jnrisk._errors import ConfigError, DataError, JnriskWarning, SchemaError
-from jnrisk._validate import Problems, describe_rows, metric_crs, non_negative_values, unique_index
-from jnrisk.network._checks import check_not_degrees, check_option, readonly, real_number
+from jnrisk._validate import (
+    Problems,
+    describe_rows,
+    metric_crs,
+    non_negative_values,
+    real_number,
+    unique_index,
+)
+from jnrisk.network._checks import check_not_degrees, check_option, readonly
 from jnrisk.network._csr import csr_from_arcs
 from jnrisk.network.graph import MODES, RoadNetwork
 from jnrisk.units import KMH_TO_M_S, WALK_SPEED_M_S
@@ -230,7 +237,7 @@ def _speed_table(speed_kmh_by_class: Mapping[str, float] | None) -> dict[str, fl
             )
         table.update(speed_kmh_by_class)
     for cls, v in table.items():
-        real_number(v, name=f"speed_kmh_by_class[{cls!r}]", unit="km/h", positive=True)
+        real_number(f"speed_kmh_by_class[{cls!r}]", v, gt=0.0, unit="km/h")
     return table
 
 
@@ -423,8 +430,8 @@ def network_from_roads(
     check_option(mode, MODES, name="mode")
     check_option(on_disconnected, _ON_PROBLEM, name="on_disconnected")
     crs = _check_roads(roads, name)
-    tol_m = real_number(node_tolerance_m, name="node_tolerance_m", unit="metres")
-    walk_speed = real_number(walk_speed_m_s, name="walk_speed_m_s", unit="m/s", positive=True)
+    tol_m = real_number("node_tolerance_m", node_tolerance_m, ge=0.0, unit="m")
+    walk_speed = real_number("walk_speed_m_s", walk_speed_m_s, gt=0.0, unit="m/s")
     table = _speed_table(speed_kmh_by_class)
     has_ids = _has_node_ids(roads, name)
     _check_finite_vertices(roads, name)

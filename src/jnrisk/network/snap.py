@@ -57,13 +57,13 @@ def snap_points(
     import geopandas as gpd
     import shapely
 
-    from jnrisk.network._checks import real_number
+    from jnrisk._validate import real_number
     from jnrisk.network.graph import require_network
 
     require_network(net, name="net")
     if on_far not in _ON_FAR:
         raise ConfigError(f"on_far={on_far!r} is not allowed; use one of {list(_ON_FAR)}.")
-    real_number(max_snap_m, name="max_snap_m", unit="metres", allow_inf=True)
+    real_number("max_snap_m", max_snap_m, ge=0.0, unit="m", allow_inf=True)
     if not isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
         raise SchemaError(
             f"points must be a geopandas.GeoDataFrame of Points, got {type(points).__name__}."
