@@ -158,8 +158,20 @@ def build(ctx: Any) -> ReportSection:
     paragraphs = [
         f"Design storm: Chicago hyetograph from the storm-intensity formula, which is a "
         f"placeholder for Jinan and not verified (pass the official formula). Total rain "
-        f"{m['storm_total_mm']:.1f} mm; SCS-CN runoff by land cover; static fill-and-spill on "
-        "the 90 m DEM with no sewer drainage, so depths are an upper bound.",
+        f"{m['storm_total_mm']:.1f} mm; SCS-CN runoff by land cover, less what the sewers "
+        "carry at their design return period "
+        f"({m.get('sewer_drained_m3', 0.0) / 1e6:,.1f} million m³ drained); static "
+        "fill-and-spill on the 90 m DEM after filling pits deeper than the plausibility limit "
+        f"that hold no mapped underpass or depression ({m.get('dem_pits_filled', 0):,} pits, "
+        "SYNTHETIC DEM). Sewers never surcharge in this model and water from upstream is not "
+        "offered to the sewers, so depths lean high.",
+        str(m.get("hotspot_ranking", "")) + (
+            f" Check against the mapped waterlogging sites: "
+            f"{m['top10_hotspots_near_mapped_site']} of the 10 top hot spots lie within reach "
+            f"of one, and {m['mapped_sites_near_hotspot']} of the {m.get('mapped_sites', '')} mapped "
+            "sites have a hot spot "
+            "nearby (the sites' positions are SYNTHETIC, so this checks consistency, not "
+            "skill)." if "top10_hotspots_near_mapped_site" in m else ""),
         f"Runoff {m['runoff_m3'] / 1e6:,.1f} million m³: {m['ponded_m3'] / 1e6:,.1f} million m³ "
         f"ponds in depressions, {m['outflow_m3'] / 1e6:,.1f} million m³ leaves the city. "
         f"{m['hotspots']:,} hot spots (deeper than {HOTSPOT_DEPTH_M} m and touching a road; "
