@@ -213,6 +213,12 @@ def bench_refusals(deadline_s: float | None) -> dict:
                 "sweep": {"seed": list(range(1000)), "max_walk_m": [float(v + 1) for v in
                                                                     range(1000)]}}  # fmt: skip
         out["sweep 1000 x 1000 (parsed)"] = _timed_refusal(lambda: scenarios_from_dict(grid))
+        from jnrisk.scenarios.sweep import MAX_SWEEP_POINTS
+
+        dup = {"name": "d", "kind": "synthetic_allocation", "hazard": {},
+               "sweep": {"seed": [*range(MAX_SWEEP_POINTS - 1), 5]}}  # fmt: skip
+        out[f"sweep {MAX_SWEEP_POINTS:,} values, one repeat"] = _timed_refusal(
+            lambda: scenarios_from_dict(dup))
     finally:
         web.shutdown()
         silent.close()
