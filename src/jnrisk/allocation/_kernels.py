@@ -277,27 +277,26 @@ def hop_state(flow, shelter, n_shel):
 
 
 @njit(cache=True, nogil=True)
-def _swap_in(k, j, ptr, arcs, pos, n_act):
-    t = ptr[j] + n_act[j]
+def _swap_to(k, t, arcs, pos):
+    """Move arc ``k`` to slot ``t`` of its shelter's list, the arc there to ``k``'s slot."""
     k2 = arcs[t]
     p = pos[k]
     arcs[t] = k
     arcs[p] = k2
     pos[k] = t
     pos[k2] = p
+
+
+@njit(cache=True, nogil=True)
+def _swap_in(k, j, ptr, arcs, pos, n_act):
+    _swap_to(k, ptr[j] + n_act[j], arcs, pos)
     n_act[j] += 1
 
 
 @njit(cache=True, nogil=True)
 def _swap_out(k, j, ptr, arcs, pos, n_act):
     n_act[j] -= 1
-    t = ptr[j] + n_act[j]
-    k2 = arcs[t]
-    p = pos[k]
-    arcs[t] = k
-    arcs[p] = k2
-    pos[k] = t
-    pos[k2] = p
+    _swap_to(k, ptr[j] + n_act[j], arcs, pos)
 
 
 @njit(cache=True, nogil=True)
